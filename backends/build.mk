@@ -1,0 +1,1 @@
+# backends: none yet (issue 4)

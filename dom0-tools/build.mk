@@ -1,0 +1,4 @@
+# dom0 tools: libxylemctl, the shared dom0 logger, xyl.
+include dom0-tools/common/build.mk
+include dom0-tools/libxylemctl/build.mk
+include dom0-tools/xyl/build.mk

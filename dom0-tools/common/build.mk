@@ -1,0 +1,4 @@
+# dom0-tools/common: code shared by dom0 host programs (the logger).
+# Programs add $(DOM0_COMMON_SRCS) to their source list.
+DOM0_COMMON_SRCS := \
+	dom0-tools/common/log.c

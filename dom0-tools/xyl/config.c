@@ -1,0 +1,356 @@
+/*
+ * dom0-tools/xyl/config.c: check every key of a domain configuration and
+ * build struct config (config.h).  The text itself is read and parsed by
+ * config_src.c; this file sees only typed values, each checked here, and
+ * reports each problem at the line that set the key.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xylem/ctl.h"
+#include "config.h"
+#include "config_src.h"
+
+static const char *const known_keys[] = {
+	"name",	       "type",	    "builder",	"kernel", "ramdisk", "cmdline",
+	"root",	       "extra",	    "memory",	"maxmem", "vcpus",   "uuid",
+	"on_poweroff", "on_reboot", "on_crash", "disk",	  "vif",
+};
+
+/* ---- checking each key ---- */
+
+static bool
+name_is_valid(const char *n)
+{
+	size_t i, len = strlen(n);
+	bool all_digits = true;
+
+	if (len == 0 || len >= XYL_NAME_MAX || strcmp(n, "Domain-0") == 0)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)n[i];
+
+		if (c < 0x20 || c == 0x7f || c == '/')
+			return false;
+		if (c < '0' || c > '9')
+			all_digits = false;
+	}
+	return !all_digits;
+}
+
+static int
+check_name(struct cfgsrc *s, struct config *c)
+{
+	int r = config_src_string(s, "name", &c->name);
+
+	if (r == -ESRCH)
+		config_src_error(s, "name", "must be specified");
+	else if (r == 0 && !name_is_valid(c->name))
+		config_src_error(s, "name",
+				 "\"%s\" is not a valid domain name (1 to %d "
+				 "bytes, no '/' or control characters, not all "
+				 "digits, not Domain-0)",
+				 c->name, XYL_NAME_MAX - 1);
+	return r == -ENOMEM ? r : 0;
+}
+
+static int
+check_type(struct cfgsrc *s, struct config *c)
+{
+	int r;
+
+	if (config_src_has(s, "builder"))
+		config_src_error(s, "builder",
+				 "is not supported; use type = \"pvh\"");
+	r = config_src_string(s, "type", &c->type);
+	if (r == -ESRCH) {
+		c->type = strdup("pvh");
+		return c->type ? 0 : -ENOMEM;
+	}
+	if (r == 0 && strcmp(c->type, "pvh") != 0)
+		config_src_error(
+			s, "type",
+			"\"%s\" is not supported (only \"pvh\" guests)",
+			c->type);
+	return r == -ENOMEM ? r : 0;
+}
+
+/* Make a relative image path absolute against the config file's dir. */
+static int
+resolve_path(const char *cfg_path, char **p)
+{
+	char *copy, *dir, *abs_dir, *joined;
+	int r = 0;
+
+	if ((*p)[0] == '/')
+		return 0;
+	copy = strdup(cfg_path);
+	if (!copy)
+		return -ENOMEM;
+	dir = dirname(copy);
+	abs_dir = realpath(dir, NULL);
+	if (asprintf(&joined, "%s/%s", abs_dir ? abs_dir : dir, *p) < 0) {
+		r = -ENOMEM;
+	} else {
+		free(*p);
+		/* Tidy "dir/../x" when the file exists; else keep it as is
+		 * (the error comes when xyl create opens it). */
+		*p = realpath(joined, NULL);
+		if (*p)
+			free(joined);
+		else
+			*p = joined;
+	}
+	free(abs_dir);
+	free(copy);
+	return r;
+}
+
+static int
+check_image(struct cfgsrc *s, const char *key, bool required, char **out)
+{
+	int r = config_src_string(s, key, out);
+
+	if (r == -ESRCH) {
+		if (required)
+			config_src_error(s, key, "must be specified");
+		return 0;
+	}
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	if ((*out)[0] == '\0') {
+		config_src_error(s, key, "is empty");
+		return 0;
+	}
+	return resolve_path(s->path, out);
+}
+
+/* xl's rule: cmdline wins over root= and extra=; otherwise the command
+ * line is "root=<root> <extra>", "root=<root>" or "<extra>". */
+static int
+check_cmdline(struct cfgsrc *s, struct config *c)
+{
+	char *cmdline = NULL, *root = NULL, *extra = NULL;
+	int r = 0, rc, rr, re;
+
+	rc = config_src_string(s, "cmdline", &cmdline);
+	rr = config_src_string(s, "root", &root);
+	re = config_src_string(s, "extra", &extra);
+	if (rc == -ENOMEM || rr == -ENOMEM || re == -ENOMEM) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (cmdline && (root || extra))
+		config_src_warn(s, "cmdline",
+				"root= and extra= ignored in favour "
+				"of cmdline=");
+	if (cmdline) {
+		c->cmdline = cmdline;
+		cmdline = NULL;
+	} else if (asprintf(&c->cmdline, "%s%s%s%s", root ? "root=" : "",
+			    root ? root : "", root && extra ? " " : "",
+			    extra ? extra : "") < 0) {
+		c->cmdline = NULL;
+		r = -ENOMEM;
+		goto out;
+	}
+	if (strlen(c->cmdline) >= XYL_CMDLINE_MAX)
+		config_src_error(
+			s, cmdline || !extra ? "cmdline" : "extra",
+			"the command line is %zu bytes, longer than the "
+			"limit of %d",
+			strlen(c->cmdline), XYL_CMDLINE_MAX - 1);
+out:
+	free(cmdline);
+	free(root);
+	free(extra);
+	return r;
+}
+
+static void
+check_memory(struct cfgsrc *s, struct config *c)
+{
+	int r, errors_before = s->nr_errors;
+	long mem, maxmem;
+
+	c->memory_mib = CONFIG_MEMORY_DEFAULT_MIB;
+	r = config_src_long(s, "memory", &mem);
+	if (r == 0 && (mem < (long)CONFIG_MEMORY_MIN_MIB ||
+		       (unsigned long)mem > CONFIG_MEMORY_MAX_MIB))
+		config_src_error(s, "memory",
+				 "%ld MiB is out of range (%llu to %llu MiB)",
+				 mem, CONFIG_MEMORY_MIN_MIB,
+				 CONFIG_MEMORY_MAX_MIB);
+	else if (r == 0)
+		c->memory_mib = (uint64_t)mem;
+	c->maxmem_mib = c->memory_mib;
+	if (s->nr_errors > errors_before)
+		return; /* memory is wrong: comparing maxmem says nothing */
+	r = config_src_long(s, "maxmem", &maxmem);
+	if (r == 0 && (maxmem < 0 || (uint64_t)maxmem != c->memory_mib))
+		config_src_error(s, "maxmem",
+				 "%ld MiB differs from memory (%llu MiB); "
+				 "ballooning is not supported yet",
+				 maxmem, (unsigned long long)c->memory_mib);
+}
+
+static void
+check_vcpus(struct cfgsrc *s, struct config *c)
+{
+	long v;
+
+	c->vcpus = 1;
+	if (config_src_long(s, "vcpus", &v) != 0)
+		return;
+	if (v < 1 || v > XYL_MAX_VCPUS)
+		config_src_error(s, "vcpus", "%ld is out of range (1 to %d)", v,
+				 XYL_MAX_VCPUS);
+	else
+		c->vcpus = (uint32_t)v;
+}
+
+static int
+check_uuid(struct cfgsrc *s, struct config *c)
+{
+	char *u;
+	int r = config_src_string(s, "uuid", &u);
+
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	if (config_uuid_parse(u, c->uuid) < 0)
+		config_src_error(s, "uuid",
+				 "\"%s\" is not a UUID "
+				 "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
+				 u);
+	else
+		c->has_uuid = true;
+	free(u);
+	return 0;
+}
+
+static int
+check_action(struct cfgsrc *s, const char *key, enum config_action def,
+	     enum config_action *out)
+{
+	static const char *const later[] = {"rename-restart",
+					    "coredump-destroy",
+					    "coredump-restart", "soft-reset"};
+	char *a;
+	size_t i;
+	int r = config_src_string(s, key, &a);
+
+	*out = def;
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	if (strcmp(a, "destroy") == 0)
+		*out = CONFIG_ACTION_DESTROY;
+	else if (strcmp(a, "restart") == 0)
+		*out = CONFIG_ACTION_RESTART;
+	else if (strcmp(a, "preserve") == 0)
+		*out = CONFIG_ACTION_PRESERVE;
+	else {
+		for (i = 0; i < sizeof(later) / sizeof(later[0]); i++)
+			if (strcmp(a, later[i]) == 0)
+				break;
+		if (i < sizeof(later) / sizeof(later[0]))
+			config_src_error(s, key,
+					 "action \"%s\" is not supported yet "
+					 "(use destroy, restart or preserve)",
+					 a);
+		else
+			config_src_error(
+				s, key,
+				"unknown action \"%s\" (destroy, restart, "
+				"preserve)",
+				a);
+	}
+	free(a);
+	return 0;
+}
+
+static void
+check_devices(struct cfgsrc *s, const char *key, int issue)
+{
+	int nr = 0;
+
+	if (config_src_list_len(s, key, &nr) == 0 && nr > 0)
+		config_src_error(s, key, "not supported yet (issue %d)", issue);
+}
+
+static int
+check_all(struct cfgsrc *s, struct config *c)
+{
+	int r;
+
+	if ((r = check_name(s, c)) < 0 || (r = check_type(s, c)) < 0 ||
+	    (r = check_image(s, "kernel", true, &c->kernel)) < 0 ||
+	    (r = check_image(s, "ramdisk", false, &c->ramdisk)) < 0 ||
+	    (r = check_cmdline(s, c)) < 0)
+		return r;
+	check_memory(s, c);
+	check_vcpus(s, c);
+	if ((r = check_uuid(s, c)) < 0 ||
+	    (r = check_action(s, "on_poweroff", CONFIG_ACTION_DESTROY,
+			      &c->on_poweroff)) < 0 ||
+	    (r = check_action(s, "on_reboot", CONFIG_ACTION_RESTART,
+			      &c->on_reboot)) < 0 ||
+	    (r = check_action(s, "on_crash", CONFIG_ACTION_DESTROY,
+			      &c->on_crash)) < 0)
+		return r;
+	check_devices(s, "disk", 4);
+	check_devices(s, "vif", 5);
+	return 0;
+}
+
+int
+config_parse(const char *path, char *const *overrides, int nr_overrides,
+	     FILE *report, struct config *out)
+{
+	struct cfgsrc s;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = config_src_open(&s, path, overrides, nr_overrides, report,
+			    known_keys,
+			    sizeof(known_keys) / sizeof(known_keys[0]));
+	if (r < 0)
+		goto out;
+	out->source = strdup(path);
+	r = out->source ? check_all(&s, out) : -ENOMEM;
+	if (r == 0 && s.nr_errors)
+		r = -EINVAL;
+out:
+	if (r < 0)
+		config_free(out);
+	config_src_close(&s);
+	return r;
+}
+
+void
+config_free(struct config *c)
+{
+	free(c->source);
+	free(c->name);
+	free(c->type);
+	free(c->kernel);
+	free(c->ramdisk);
+	free(c->cmdline);
+	memset(c, 0, sizeof(*c));
+}
+
+const char *
+config_action_name(enum config_action a)
+{
+	switch (a) {
+	case CONFIG_ACTION_DESTROY:
+		return "destroy";
+	case CONFIG_ACTION_RESTART:
+		return "restart";
+	case CONFIG_ACTION_PRESERVE:
+		return "preserve";
+	}
+	return "unknown";
+}

@@ -1,0 +1,49 @@
+# frontends/build.mk: the guest kernel image, built freestanding with
+# GUEST_CFLAGS (Config.mk; DESIGN.md 2a) and linked by frontends/kernel.ld.
+GUEST_SRCS := \
+	frontends/apps/evtping.c \
+	frontends/apps/fault.c \
+	frontends/apps/hcbench.c \
+	frontends/apps/hostile.c \
+	frontends/apps/idle.c \
+	frontends/apps/selftest.c \
+	frontends/apps/selftest_evtchn.c \
+	frontends/apps/selftest_gnttab.c \
+	frontends/boot/entry.S \
+	frontends/boot/traps.S \
+	frontends/kernel/cmdline.c \
+	frontends/kernel/console.c \
+	frontends/kernel/evtchn.c \
+	frontends/kernel/evtchn_ops.c \
+	frontends/kernel/gnttab.c \
+	frontends/kernel/heap.c \
+	frontends/kernel/hypercall.c \
+	frontends/kernel/main.c \
+	frontends/kernel/page_alloc.c \
+	frontends/kernel/shared_info.c \
+	frontends/kernel/time.c \
+	frontends/kernel/trap.c \
+	frontends/lib/printf.c \
+	frontends/lib/string.c
+
+GUEST_OBJS := $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(GUEST_SRCS)))
+GUEST_ELF := $(BUILD)/guest/xylem-guest.elf
+
+$(BUILD)/guest/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  GUESTCC $<"
+	$(Q)$(GUESTCC) $(GUEST_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/guest/obj/%.o: %.S
+	@mkdir -p $(@D)
+	@echo "  GUESTAS $<"
+	$(Q)$(GUESTCC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c -o $@ $<
+
+# The link also checks the ring-0 code (no loop, nothing PVM cannot run).
+$(GUEST_ELF): $(GUEST_OBJS) frontends/kernel.ld frontends/tools/check-ring0.sh
+	@mkdir -p $(@D)
+	@echo "  GUESTLD $@"
+	$(Q)$(GUESTCC) $(GUEST_LDFLAGS) -T frontends/kernel.ld -o $@ $(GUEST_OBJS)
+	$(Q)frontends/tools/check-ring0.sh $@ >/dev/null
+
+GUEST_IMAGES += $(GUEST_ELF)

@@ -1,0 +1,80 @@
+/*
+ * gk/kernel.h: the guest kernel's one context (struct gk_kernel, defined in
+ * kernel/main.c), the PVH start-of-day structures, shutdown and the app
+ * table.  Everything here runs in ring 3.
+ */
+#ifndef GK_KERNEL_H
+#define GK_KERNEL_H
+
+#include <stdint.h>
+
+#include <xen/xen.h>
+#include <xen/arch-x86/hvm/start_info.h>
+
+#include "gk/cmdline.h"
+#include "gk/evtchn.h"
+#include "gk/gnttab.h"
+#include "gk/page_alloc.h"
+
+#define GK_MEMMAP_MAX	32
+#define GK_HEAP_CLASSES 7 /* 32 B .. 2 KiB */
+
+struct heap_free;
+
+/* The kernel context.  Created zeroed in .bss; gk_start() fills it in
+ * order (console, cmdline, memory, shared_info, events, time, grants) and
+ * every unit reads it from there.  Single vCPU: nothing here is locked. */
+struct gk_kernel {
+	uint32_t boot_flags;
+	int console_level; /* enum gk_log_level */
+	char cmdline[GK_CMDLINE_MAX];
+	struct hvm_memmap_table_entry memmap[GK_MEMMAP_MAX];
+	uint32_t nr_memmap;
+	uint64_t ram_end; /* end of the highest RAM range */
+
+	struct shared_info *shared_info;
+	struct vcpu_info *vcpu_info; /* shared_info's slot, or registered */
+
+	struct gk_pages pages;
+	struct gk_evtchn evtchn;
+	evtchn_port_t timer_port;
+	uint64_t timer_ticks;
+	struct gk_gnttab gnttab;
+	struct heap_free *heap_lists[GK_HEAP_CLASSES]; /* heap.c */
+	int trap_nesting;			       /* trap.c */
+	uint64_t boot_tsc;			       /* TSC at gk_start */
+};
+
+extern struct gk_kernel gk;
+
+/* Start-of-day symbols from boot/entry.S and kernel.ld. */
+extern uint32_t gk_boot_flags;
+extern uint32_t gk_boot_start_info;
+extern char gk_image_start[], gk_image_end[];
+
+/* SCHEDOP_shutdown with reason; never returns. */
+__attribute__((noreturn)) void gk_shutdown(unsigned int reason);
+/* Print the message and crash the domain. */
+__attribute__((noreturn, format(printf, 1, 2))) void gk_panic(const char *fmt,
+							      ...);
+
+/* Map shared_info into the page gk owns (kernel/shared_info.c). */
+int gk_shared_info_init(void);
+/* Set up the IDT gates for the trap trampolines (kernel/trap.c). */
+void gk_trap_init(void);
+/* Main-loop helper: handle events, else block until one comes. */
+void gk_wait_for_events(void);
+
+/* Apps: main returns 0 to power off, anything else to crash. */
+struct gk_app {
+	const char *name;
+	int (*main)(const char *cmdline);
+};
+int gk_app_selftest(const char *cmdline);
+int gk_app_evtping(const char *cmdline);
+int gk_app_fault(const char *cmdline);
+int gk_app_hcbench(const char *cmdline);
+int gk_app_hostile(const char *cmdline);
+int gk_app_idle(const char *cmdline);
+
+#endif

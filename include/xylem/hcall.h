@@ -1,0 +1,30 @@
+/*
+ * include/xylem/hcall.h: how a Xylem hypercall page traps, shared by
+ * xylem-hv (which fills the page) and the guest kernel (which calls it).
+ *
+ * The guest writes the guest-physical address of a page to the MSR named
+ * by CPUID leaf base+2 EBX (XYL_HYPERCALL_MSR); xylem-hv fills that page
+ * with one 32-byte stub per hypercall number n:
+ *
+ *     b8 <n:4>        mov  $n, %eax
+ *     e7 <port:1>     out  %eax, $XYL_HYPERCALL_IO_PORT
+ *     c3              ret
+ *     cc ...          (padding to 32 bytes)
+ *
+ * and, for __HYPERVISOR_iret (23), a ud2.  The `out` reaches xylem-hv as a
+ * KVM PIO exit; it reads rax (nr) and rdi, rsi, rdx, r10, r8 (args) and
+ * writes the result to rax, exactly Xen's 64-bit register ABI.  (A caller
+ * in 32-bit mode -- EFER.LMA or CS.L clear -- uses Xen's 32-bit ABI:
+ * eax = nr; ebx, ecx, edx, esi, edi = args.)  An 8-bit
+ * immediate port keeps every argument register intact.  With IOPL=3 the
+ * stub works from ring 3, where Xylem's own kernel runs.
+ */
+#ifndef XYLEM_HCALL_H
+#define XYLEM_HCALL_H
+
+#define XYL_HYPERCALL_MSR 0x40000000u
+#define XYL_HYPERCALL_IO_PORT 0x8c  /* a legacy DMA page register: no KVM device */
+#define XYL_HYPERCALL_STUB_BYTES 32
+#define XYL_DEBUGCON_IO_PORT 0xe9   /* one byte out = one console byte (Bochs style) */
+
+#endif
