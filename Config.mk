@@ -43,12 +43,13 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 XENSTORE_LIBS := $(shell $(PKG_CONFIG) --libs xenstore 2>/dev/null)
-XLUTIL_LIBS  := $(shell $(PKG_CONFIG) --libs xlutil 2>/dev/null)
+# xlu_disk_parse() fills a libxl_device_disk: libxenlight too.
+XLUTIL_LIBS  := $(shell $(PKG_CONFIG) --libs xlutil xenlight 2>/dev/null)
 JSONC_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
 JSONC_LIBS   := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null)
 URING_LIBS   := $(shell $(PKG_CONFIG) --libs liburing 2>/dev/null)
 ZLIB_LIBS    := -lz
 
 DEB_PACKAGES := build-essential pkg-config libxen-dev xenstore-utils check \
-	liburing-dev libjson-c-dev zlib1g-dev fio iproute2 clang-format \
+	liburing-dev libjson-c-dev zlib1g-dev fio iproute2 clang clang-format \
 	bridge-utils iputils-ping procps

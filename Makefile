@@ -91,6 +91,7 @@ include hypervisor/build.mk
 include dom0-tools/build.mk
 include backends/build.mk
 include frontends/build.mk
+include xenstore-schema/build.mk
 include tests/build.mk
 include docs/build.mk
 

@@ -1,1 +1,4 @@
 # backends: none yet (issue 4)
+include backends/consoled/build.mk
+include backends/lib/build.mk
+include backends/blkback/build.mk

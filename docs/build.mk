@@ -1,4 +1,7 @@
 # Man pages installed by make install (section from the suffix).
 MAN_PAGES := \
 	docs/man/xyl.1 \
-	docs/man/xylem-hv.8
+	docs/man/xylem-blkback.8 \
+	docs/man/xylem-consoled.8 \
+	docs/man/xylem-hv.8 \
+	docs/man/xylem-xenstored.8

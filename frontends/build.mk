@@ -1,6 +1,7 @@
 # frontends/build.mk: the guest kernel image, built freestanding with
 # GUEST_CFLAGS (Config.mk; DESIGN.md 2a) and linked by frontends/kernel.ld.
 GUEST_SRCS := \
+	frontends/apps/echo.c \
 	frontends/apps/evtping.c \
 	frontends/apps/fault.c \
 	frontends/apps/hcbench.c \
@@ -9,9 +10,17 @@ GUEST_SRCS := \
 	frontends/apps/selftest.c \
 	frontends/apps/selftest_evtchn.c \
 	frontends/apps/selftest_gnttab.c \
+	frontends/apps/selftest_xenstore.c \
+	frontends/apps/smptest.c \
+	frontends/apps/spin.c \
+	frontends/apps/svicheck.c \
+	frontends/apps/xsbench.c \
 	frontends/boot/entry.S \
+	frontends/boot/smp_entry.S \
 	frontends/boot/traps.S \
 	frontends/kernel/cmdline.c \
+	frontends/kernel/consfront.c \
+	frontends/kernel/consfront_ring.c \
 	frontends/kernel/console.c \
 	frontends/kernel/evtchn.c \
 	frontends/kernel/evtchn_ops.c \
@@ -21,10 +30,17 @@ GUEST_SRCS := \
 	frontends/kernel/main.c \
 	frontends/kernel/page_alloc.c \
 	frontends/kernel/shared_info.c \
+	frontends/kernel/smp.c \
 	frontends/kernel/time.c \
 	frontends/kernel/trap.c \
+	frontends/kernel/xenbus.c \
+	frontends/kernel/xenbus_control.c \
+	frontends/kernel/xenbus_wire.c \
 	frontends/lib/printf.c \
-	frontends/lib/string.c
+	frontends/lib/string.c \
+	frontends/svi/svifront.c \
+	frontends/svi/svifront_crc.c \
+	frontends/svi/svifront_inflate.c
 
 GUEST_OBJS := $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(GUEST_SRCS)))
 GUEST_ELF := $(BUILD)/guest/xylem-guest.elf

@@ -8,4 +8,5 @@ HV_SRCS += \
 	hypervisor/ctl_host.c \
 	hypervisor/ctl_log.c \
 	hypervisor/ctl_mem.c \
-	hypervisor/ctl_parse.c
+	hypervisor/ctl_parse.c \
+	hypervisor/ctl_sched.c

@@ -1,6 +1,9 @@
 # hypervisor/core.mk: sources of xylem-hv (core), one per line, sorted.
 HV_SRCS += \
+	hypervisor/callback.c \
 	hypervisor/cpuid.c \
+	hypervisor/credit.c \
+	hypervisor/credit_cap.c \
 	hypervisor/domain.c \
 	hypervisor/elf.c \
 	hypervisor/hc_console.c \
@@ -17,5 +20,6 @@ HV_SRCS += \
 	hypervisor/main.c \
 	hypervisor/memory.c \
 	hypervisor/pvh.c \
+	hypervisor/smp.c \
 	hypervisor/timer.c \
 	hypervisor/vcpu.c

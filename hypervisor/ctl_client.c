@@ -41,6 +41,12 @@ static const ctl_handler ctl_handlers[XYL_CTL_TYPE_COUNT] = {
 	[XYL_CTL_DMESG] = ctl_dmesg,
 	[XYL_CTL_CONSOLE_READ] = ctl_console_read,
 	[XYL_CTL_EVENTS_SUBSCRIBE] = ctl_events_subscribe,
+	[XYL_CTL_SCHED_CREDIT_GET] = ctl_sched_credit_get,
+	[XYL_CTL_SCHED_CREDIT_SET] = ctl_sched_credit_set,
+	[XYL_CTL_VCPU_LIST] = ctl_vcpu_list,
+	[XYL_CTL_VCPU_PIN] = ctl_vcpu_pin,
+	[XYL_CTL_VCPU_SET] = ctl_vcpu_set,
+	[XYL_CTL_DOMAIN_RENAME] = ctl_domain_rename,
 };
 
 static unsigned ctl_take_fds(struct msghdr *msg, int *fds);

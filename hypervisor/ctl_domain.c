@@ -125,6 +125,26 @@ ctl_domain_shutdown(struct ctl_client *c, const struct ctl_request *r,
 }
 
 int
+ctl_domain_rename(struct ctl_client *c, const struct ctl_request *r,
+		  const int *fds, struct ctl_reply_out *out)
+{
+	struct domain *d;
+	int rc;
+
+	(void)fds;
+	rc = ctl_get_domain(c, r->u.rename.domid, &d, out);
+	if (rc)
+		return rc;
+	rc = domain_rename(c->srv->hv, d, r->u.rename.name, out->detail,
+			   sizeof(out->detail));
+	domain_put(d);
+	if (!rc)
+		log_info(c->srv->hv, "control: pid %d: dom %u renamed to %s",
+			 (int)c->pid, r->u.rename.domid, r->u.rename.name);
+	return rc;
+}
+
+int
 ctl_domain_getinfo(struct ctl_client *c, const struct ctl_request *r,
 		   const int *fds, struct ctl_reply_out *out)
 {

@@ -147,6 +147,16 @@ check_domid_req(const struct ctl_request *r, char *detail, size_t detail_len)
 }
 
 static int
+check_rename(const struct ctl_request *r, char *detail, size_t detail_len)
+{
+	int rc = check_pad(r->u.rename.pad, "pad", detail, detail_len);
+
+	if (!rc)
+		rc = check_domid(r->u.rename.domid, detail, detail_len);
+	return rc ? rc : check_name(r->u.rename.name, detail, detail_len);
+}
+
+static int
 check_list(const struct ctl_request *r, char *detail, size_t detail_len)
 {
 	return check_pad(r->u.list.pad, "pad", detail, detail_len);
@@ -227,6 +237,52 @@ check_subscribe(const struct ctl_request *r, char *detail, size_t detail_len)
 	return check_domid(r->u.sub.domid, detail, detail_len);
 }
 
+/* Issue 8.  Ranges that need the domain (cap <= 100 * vcpus, vcpu <
+ * vcpus) are checked by the handler. */
+static int
+check_sched(const struct ctl_request *r, char *detail, size_t detail_len)
+{
+	const struct xyl_ctl_sched_credit *c = &r->u.sched;
+	int rc = check_pad(c->pad, "pad", detail, detail_len);
+
+	if (rc)
+		return rc;
+	if (c->weight > 65535)
+		return fail(detail, detail_len, -EINVAL,
+			    "weight %u out of range [1, 65535]", c->weight);
+	if (c->cap != XYL_SCHED_KEEP && c->cap > 100 * XYL_MAX_VCPUS)
+		return fail(detail, detail_len, -EINVAL,
+			    "cap %u out of range [0, %d]", c->cap,
+			    100 * XYL_MAX_VCPUS);
+	return check_domid(c->domid, detail, detail_len);
+}
+
+static int
+check_pin(const struct ctl_request *r, char *detail, size_t detail_len)
+{
+	const struct xyl_ctl_vcpu_pin *p = &r->u.pin;
+
+	if (p->vcpu != XYL_VCPU_ALL && p->vcpu >= XYL_MAX_VCPUS)
+		return fail(detail, detail_len, -EINVAL,
+			    "vcpu %u out of range [0, %d)", p->vcpu,
+			    XYL_MAX_VCPUS);
+	if (p->cpus == 0)
+		return fail(detail, detail_len, -EINVAL, "empty CPU mask");
+	return check_domid(p->domid, detail, detail_len);
+}
+
+static int
+check_vcpu_set(const struct ctl_request *r, char *detail, size_t detail_len)
+{
+	const struct xyl_ctl_vcpu_set *v = &r->u.vcpu_set;
+
+	if (v->nr_online < 1 || v->nr_online > XYL_MAX_VCPUS)
+		return fail(detail, detail_len, -EINVAL,
+			    "nr_online %u out of range [1, %d]", v->nr_online,
+			    XYL_MAX_VCPUS);
+	return check_domid(v->domid, detail, detail_len);
+}
+
 #define REQ(t, n, body, reply, fds, fn)                                        \
 	[XYL_CTL_##t] = {n, true, body, reply, fds, fn}
 
@@ -272,6 +328,18 @@ static const struct ctl_type_desc ctl_types[XYL_CTL_TYPE_COUNT] = {
 	REQ(EVENTS_SUBSCRIBE, "EVENTS_SUBSCRIBE",
 	    sizeof(struct xyl_ctl_events_subscribe), 0, 0, check_subscribe),
 	[XYL_CTL_EVENT] = {"EVENT", false, 0, 0, 0, NULL},
+	REQ(SCHED_CREDIT_GET, "SCHED_CREDIT_GET", sizeof(struct xyl_ctl_domid),
+	    sizeof(struct xyl_ctl_sched_credit), 0, check_domid_req),
+	REQ(SCHED_CREDIT_SET, "SCHED_CREDIT_SET",
+	    sizeof(struct xyl_ctl_sched_credit), 0, 0, check_sched),
+	REQ(VCPU_LIST, "VCPU_LIST", sizeof(struct xyl_ctl_domid),
+	    sizeof(struct xyl_ctl_vcpu_list_reply), 0, check_domid_req),
+	REQ(VCPU_PIN, "VCPU_PIN", sizeof(struct xyl_ctl_vcpu_pin), 0, 0,
+	    check_pin),
+	REQ(VCPU_SET, "VCPU_SET", sizeof(struct xyl_ctl_vcpu_set), 0, 0,
+	    check_vcpu_set),
+	REQ(DOMAIN_RENAME, "DOMAIN_RENAME", sizeof(struct xyl_ctl_domain_rename),
+	    0, 0, check_rename),
 };
 
 const char *

@@ -23,12 +23,16 @@ struct ctl_request {
 		struct xyl_ctl_domid domid;
 		struct xyl_ctl_domain_list list;
 		struct xyl_ctl_domain_shutdown shutdown;
+		struct xyl_ctl_domain_rename rename;
 		struct xyl_ctl_hvm_param param;
 		struct xyl_ctl_evtchn_alloc_unbound alloc;
 		struct xyl_ctl_evtchn_bind_interdomain bind;
 		struct xyl_ctl_evtchn_port port;
 		struct xyl_ctl_log_read log;
 		struct xyl_ctl_events_subscribe sub;
+		struct xyl_ctl_sched_credit sched;
+		struct xyl_ctl_vcpu_pin pin;
+		struct xyl_ctl_vcpu_set vcpu_set;
 	} u;
 };
 

@@ -148,6 +148,8 @@ int ctl_domain_list(struct ctl_client *c, const struct ctl_request *r,
 		    const int *fds, struct ctl_reply_out *out);
 int ctl_domain_shutdown(struct ctl_client *c, const struct ctl_request *r,
 			const int *fds, struct ctl_reply_out *out);
+int ctl_domain_rename(struct ctl_client *c, const struct ctl_request *r,
+		      const int *fds, struct ctl_reply_out *out);
 int ctl_memory_map(struct ctl_client *c, const struct ctl_request *r,
 		   const int *fds, struct ctl_reply_out *out);
 int ctl_hvm_param_get(struct ctl_client *c, const struct ctl_request *r,
@@ -167,5 +169,17 @@ int ctl_dmesg(struct ctl_client *c, const struct ctl_request *r, const int *fds,
 	      struct ctl_reply_out *out);
 int ctl_console_read(struct ctl_client *c, const struct ctl_request *r,
 		     const int *fds, struct ctl_reply_out *out);
+
+/* ctl_sched.c (issue 8): the credit scheduler and vCPUs. */
+int ctl_sched_credit_get(struct ctl_client *c, const struct ctl_request *r,
+			 const int *fds, struct ctl_reply_out *out);
+int ctl_sched_credit_set(struct ctl_client *c, const struct ctl_request *r,
+			 const int *fds, struct ctl_reply_out *out);
+int ctl_vcpu_list(struct ctl_client *c, const struct ctl_request *r,
+		  const int *fds, struct ctl_reply_out *out);
+int ctl_vcpu_pin(struct ctl_client *c, const struct ctl_request *r,
+		 const int *fds, struct ctl_reply_out *out);
+int ctl_vcpu_set(struct ctl_client *c, const struct ctl_request *r,
+		 const int *fds, struct ctl_reply_out *out);
 
 #endif

@@ -23,6 +23,7 @@
 #include "kvm.h"
 #include "memory.h"
 #include "pvh.h"
+#include "credit.h"
 #include "timer.h"
 #include "vcpu.h"
 
@@ -104,6 +105,30 @@ domain_check_config(const struct domain_config *cfg, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int
+domain_rename(struct hv *hv, struct domain *d, const char *name, char *err,
+	      size_t errlen)
+{
+	int rc = 0;
+
+	/* Lock order (domain.h): the domain table, then the domain. */
+	pthread_mutex_lock(&hv->domains_lock);
+	for (xyl_domid_t id = XYL_DOMID_FIRST_GUEST; id <= XYL_DOMID_MAX; id++)
+		if (hv->domains[id] && hv->domains[id] != d &&
+		    strcmp(hv->domains[id]->name, name) == 0) {
+			snprintf(err, errlen, "name %s in use (dom %u)", name,
+				 id);
+			rc = -EEXIST;
+			goto out;
+		}
+	pthread_mutex_lock(&d->lock);
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	pthread_mutex_unlock(&d->lock);
+out:
+	pthread_mutex_unlock(&hv->domains_lock);
+	return rc;
 }
 
 /* Reserve a domid (round robin, never one in use) and check the name;
@@ -277,6 +302,7 @@ domain_init_vcpus(struct domain *d, const struct pvh_boot *boot)
 		timer_pvclock_update(v);
 	}
 	atomic_store(&d->vcpus[0].is_up, true);
+	d->vcpus[0].is_initialised = true;
 	return pvh_vcpu_setup(d->vcpus[0].fd, &m, boot);
 }
 
@@ -308,6 +334,11 @@ domain_build(struct domain *d, const struct domain_config *cfg, char *err,
 		snprintf(err, errlen, "vcpus: %s", strerror(-rc));
 		return rc;
 	}
+	rc = credit_domain_init(d);
+	if (rc < 0) {
+		snprintf(err, errlen, "scheduler cgroup: %s", strerror(-rc));
+		return rc;
+	}
 	rc = evtchn_domain_init(d);
 	if (rc == 0)
 		rc = gnttab_domain_init(d);
@@ -324,6 +355,7 @@ domain_build(struct domain *d, const struct domain_config *cfg, char *err,
 static void
 domain_teardown(struct domain *d)
 {
+	credit_domain_fini(d);
 	for (uint32_t i = 0; d->vcpus && i < d->nr_vcpus; i++)
 		vcpu_join(&d->vcpus[i]);
 	/* No timer may raise a VIRQ once the event channels go. */
@@ -399,8 +431,11 @@ domain_create(struct hv *hv, const struct domain_config *cfg,
 	pthread_mutex_unlock(&d->lock);
 	for (uint32_t i = 0; i < d->nr_vcpus; i++) {
 		rc = vcpu_start(&d->vcpus[i]);
+		if (rc == 0)
+			rc = credit_vcpu_attach(&d->vcpus[i]);
 		if (rc < 0) {
-			snprintf(err, errlen, "vcpu thread: %s", strerror(-rc));
+			snprintf(err, errlen, "vcpu thread %u: %s", i,
+				 strerror(-rc));
 			domain_destroy(d);
 			return rc;
 		}
@@ -565,11 +600,7 @@ domain_getinfo(struct domain *d, struct xyl_dominfo *out)
 	out->create_time_ns = d->create_time_ns;
 	for (uint32_t i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = &d->vcpus[i];
-		uint64_t start = atomic_load(&v->run_start_ns);
-		out->cpu_time_ns += v->cpu_time_ns;
-		if (start)
-			out->cpu_time_ns +=
-				domain_clock_ns(CLOCK_MONOTONIC) - start;
+		out->cpu_time_ns += credit_vcpu_time_ns(v);
 		if (atomic_load(&v->is_up)) {
 			out->vcpus_online++;
 			all_blocked &= atomic_load(&v->is_blocked);

@@ -21,8 +21,11 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include <xen/xen.h>
+#include <xen/hvm/hvm_vcpu.h>
 #include <xen/hvm/params.h>
 
 #include "xylem/ctl.h"
@@ -54,6 +57,14 @@ struct vcpu {
 
 	/* Upcall vector from HVMOP_set_evtchn_upcall_vector (0 = none). */
 	_Atomic uint8_t upcall_vector;
+	/* Global callback vector (callback.c): a POSIX timer that signals
+	 * this thread to re-check delivery while the guest has IF=0; owned
+	 * by the vCPU thread, deleted by vcpu_fini. */
+	timer_t rekick_timer;
+	bool has_rekick_timer;
+	uint64_t rekick_ns; /* current re-kick delay, 0 = none armed */
+	bool maybe_halted;  /* last KVM_RUN ended by a signal */
+	uint64_t nr_callbacks;
 
 	/* Blocking (SCHEDOP_block / poll): the vCPU thread sleeps on wake_fd.
 	 */
@@ -68,6 +79,13 @@ struct vcpu {
 	uint32_t virq_timer_port; /* kept by evtchn.c; 0 = unbound */
 
 	atomic_bool is_up;
+	/* SMP (smp.c), under d->lock: VCPUOP_initialise was done (vCPU 0:
+	 * at build); a context waits for the vCPU's thread to load it;
+	 * `xyl vcpu-set` took the vCPU offline. */
+	bool is_initialised;
+	bool has_boot_ctx;
+	struct vcpu_hvm_x86_64 boot_ctx;
+	bool is_offlined;
 	uint64_t cpu_time_ns; /* time spent in KVM_RUN */
 	/* CLOCK_MONOTONIC at KVM_RUN entry, 0 = not in KVM_RUN. */
 	_Atomic uint64_t run_start_ns;
@@ -78,13 +96,18 @@ struct vcpu {
 	 * VIRQ_TIMER is not bound. */
 	atomic_bool timer_fired;
 	/* timer_lock guards the timer fields above and the pvclock writes
-	 * (timer.c); never held while taking d->lock. */
+	 * (timer.c); never held while taking d->lock.  timer_fire raises
+	 * VIRQ_TIMER under it, so it nests outside the event-channel lock. */
 	pthread_mutex_t timer_lock;
 	bool timer_on_loop;    /* timer_fd added to hv->loop */
 	int64_t tsc_offset;    /* guest TSC - host TSC (measured) */
 	uint64_t runstate_gva; /* VCPUOP_register_runstate_memory_area */
 	/* Under d->lock: the vCPU thread is (about to be) inside KVM_RUN. */
 	bool in_guest;
+	/* Scheduling (credit.c): the thread's id, published by the thread
+	 * before vcpu_start returns; hard affinity as a host CPU mask. */
+	pid_t tid;
+	uint64_t hard_affinity;
 	uint64_t nr_exits;
 	uint64_t nr_hypercalls;
 };
@@ -126,6 +149,9 @@ struct domain {
 	struct gnttab *gnttab;	     /* gnttab.c */
 
 	uint64_t hvm_params[HVM_NR_PARAMS];
+	/* HVM_PARAM_CALLBACK_IRQ of type vector: the vector (0 = none),
+	 * injected by each vCPU thread before KVM_RUN (callback.c). */
+	_Atomic uint8_t callback_vector;
 
 	enum domain_run_state state;
 	bool is_paused_by_ctl;
@@ -138,6 +164,17 @@ struct domain {
 	uint32_t shutdown_code;	 /* SCHEDOP_shutdown_code, ~0 = none */
 	uint64_t hcall_page_gpa; /* last hypercall-page MSR write */
 	uint64_t boot_real_ns;	 /* CLOCK_REALTIME at system time 0 */
+
+	/* Credit scheduler (credit.c), under lock: weight 1..65535, cap in %
+	 * of one CPU (0 = none); the domain's cpu cgroup exists. */
+	uint32_t sched_weight;
+	uint32_t sched_cap;
+	bool has_sched_cgroup;
+	/* Caps without a cgroup (credit_cap.c): is_throttled (under lock)
+	 * keeps the vCPUs out of the guest; the rest is the enforcer's. */
+	bool is_throttled;
+	int64_t cap_budget_ns;
+	uint64_t cap_last_ns;
 
 	struct logring console; /* console_io output */
 	struct log_ratelimit ratelimit;
@@ -152,6 +189,9 @@ int domain_create(struct hv *hv, const struct domain_config *cfg,
 /* Stop every vCPU, release everything, drop the table's reference. */
 int domain_destroy(struct domain *d);
 int domain_pause(struct domain *d);
+/* Give d a new name: -EEXIST another domain has it (err says so). */
+int domain_rename(struct hv *hv, struct domain *d, const char *name, char *err,
+		  size_t errlen);
 int domain_unpause(struct domain *d);
 /* Shut the domain down with a SHUTDOWN_* reason: stop its vCPUs, keep its
  * memory, tell event subscribers.  From a vCPU thread or the control path. */

@@ -1,8 +1,7 @@
 /*
  * hypervisor/hc_hvm.c: __HYPERVISOR_hvm_op.  get/set_param with a per-
- * parameter permission table, and the per-vCPU upcall vector.  The
- * global callback vector (HVM_PARAM_CALLBACK_IRQ type vector) is refused:
- * KVM's LAPIC cannot deliver an interrupt that needs no EOI (docs/abi.md).
+ * parameter permission table, the per-vCPU upcall vector and the global
+ * callback vector (HVM_PARAM_CALLBACK_IRQ type vector, callback.c).
  * Trust boundary: argument structs copied in once, then checked.
  */
 #include <errno.h>
@@ -12,6 +11,7 @@
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 
+#include "callback.h"
 #include "domain.h"
 #include "evtchn.h"
 #include "hypercall.h"
@@ -37,23 +37,32 @@ hc_param_guest_readable(uint32_t index)
 
 /* HVM_PARAM_CALLBACK_IRQ.  0 (none) and a GSI value are recorded: Linux
  * writes GSI 1 only to look enlightened, and takes events through the
- * per-vCPU vector.  We deliver nothing on a GSI (no IOAPIC routing), and
- * refuse the vector and PCI INTx types rather than deliver them wrongly. */
+ * per-vCPU vector.  We deliver nothing on a GSI (no IOAPIC routing).  The
+ * vector type is delivered by callback.c; PCI INTx is refused. */
 static int
 hc_set_callback_irq(struct vcpu *v, uint64_t value)
 {
 	uint64_t type = HC_CALLBACK_TYPE(value);
+	uint8_t vector = 0;
+	int rc;
 
-	if (value != 0 && type != HC_CALLBACK_TYPE_GSI) {
-		log_guest(v->d, LOG_WARN,
-			  "CALLBACK_IRQ %#llx refused: only the "
-			  "per-vCPU upcall vector is supported",
-			  (unsigned long long)value);
-		return type == HC_CALLBACK_TYPE_VECTOR ? -EOPNOTSUPP : -EINVAL;
+	if (value != 0 && type != HC_CALLBACK_TYPE_GSI &&
+	    type != HC_CALLBACK_TYPE_VECTOR)
+		return -EINVAL;
+	if (type == HC_CALLBACK_TYPE_VECTOR) {
+		if (value & ~((2ull << 56) | 0xffull))
+			return -EINVAL;
+		vector = (uint8_t)value;
 	}
+	rc = callback_set_vector(v->d, vector);
+	if (rc < 0)
+		return rc;
 	pthread_mutex_lock(&v->d->lock);
 	v->d->hvm_params[HVM_PARAM_CALLBACK_IRQ] = value;
 	pthread_mutex_unlock(&v->d->lock);
+	/* Anything already pending is delivered now. */
+	if (vector)
+		evtchn_resync(v->d);
 	return 0;
 }
 

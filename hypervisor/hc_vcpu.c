@@ -1,7 +1,7 @@
 /*
  * hypervisor/hc_vcpu.c: __HYPERVISOR_vcpu_op and __HYPERVISOR_set_timer_op.
- * vcpu_info registration, Xen timers, is_up, the runstate area.  vCPU
- * bring-up (initialise/up/down) is -ENOSYS until SMP (issue 8).
+ * vcpu_info registration, Xen timers, the runstate area, and vCPU
+ * bring-up (initialise with a vcpu_hvm_context, up, down, is_up: smp.c).
  * Trust boundary: argument structs copied in once, then checked.
  */
 #include <errno.h>
@@ -15,6 +15,7 @@
 #include "evtchn.h"
 #include "hypercall.h"
 #include "memory.h"
+#include "smp.h"
 #include "timer.h"
 
 /* Longest timeout Xen accepts as sane: beyond 2^50 ns Linux has a bug
@@ -107,6 +108,17 @@ hc_register_runstate(struct vcpu *v, struct vcpu *target, uint64_t arg)
 	return 0;
 }
 
+static int64_t
+hc_initialise(struct vcpu *v, struct vcpu *target, uint64_t arg)
+{
+	struct vcpu_hvm_context ctx;
+	int rc = guest_copy_from(v, &ctx, arg, sizeof(ctx));
+
+	if (rc < 0)
+		return rc;
+	return smp_vcpu_initialise(target, &ctx);
+}
+
 int64_t
 hc_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg)
 {
@@ -117,7 +129,13 @@ hc_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg)
 	target = &v->d->vcpus[vcpuid];
 	switch (cmd) {
 	case VCPUOP_is_up:
-		return atomic_load(&target->is_up) ? 1 : 0;
+		return smp_vcpu_is_up(target);
+	case VCPUOP_initialise:
+		return hc_initialise(v, target, arg);
+	case VCPUOP_up:
+		return smp_vcpu_up(target);
+	case VCPUOP_down:
+		return smp_vcpu_down(target);
 	case VCPUOP_register_vcpu_info:
 		return hc_register_vcpu_info(v, target, arg);
 	case VCPUOP_register_runstate_memory_area:
@@ -135,7 +153,7 @@ hc_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg)
 			return -EINVAL;
 		break;
 	default:
-		return -ENOSYS; /* initialise/up/down: SMP, issue 8 */
+		return -ENOSYS;
 	}
 	switch (cmd) {
 	case VCPUOP_set_singleshot_timer:

@@ -15,6 +15,7 @@
 #include "xylem/ctl.h"
 #include "log.h"
 #include "loop.h"
+#include "credit.h"
 
 struct domain;
 struct ctl_server;
@@ -53,6 +54,7 @@ struct hv {
 	/* Written (eventfd) whenever a domain shuts down; --boot mode waits
 	 * on it.  -1 if nobody listens. */
 	int shutdown_efd;
+	struct credit_host sched; /* credit.c: cgroup base, host CPUs */
 	/* --boot mode: copy this domain's console_io output to stdout. */
 	xyl_domid_t boot_domid; /* 0 = none */
 };

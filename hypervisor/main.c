@@ -26,6 +26,7 @@
 #include "evtchn.h"
 #include "hv.h"
 #include "kvm.h"
+#include "credit.h"
 #include "timer.h"
 #include "vcpu.h"
 
@@ -331,6 +332,7 @@ hv_setup(struct hv_main *m)
 	log_info(&m->hv, "KVM flavour %s, TSC %llu kHz%s", m->hv.kvm_flavour,
 		 (unsigned long long)m->hv.tsc_khz,
 		 m->hv.pvclock_flags ? ", stable" : "");
+	credit_host_init(&m->hv);
 	rc = vcpu_signal_init();
 	if (rc == 0)
 		rc = loop_init(&m->hv.loop);
@@ -393,6 +395,7 @@ hv_teardown(struct hv_main *m)
 	if (m->ctl_started)
 		ctl_server_stop(&m->hv);
 	evtchn_dom0_fini(&m->hv);
+	credit_host_fini(&m->hv);
 	if (m->pid_fd >= 0) {
 		unlink(m->pid_path);
 		close(m->pid_fd);

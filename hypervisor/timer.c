@@ -208,14 +208,24 @@ timer_fire(void *arg, uint32_t events)
 		fired = true;
 	}
 	timer_rearm(v);
+	/* Raise the event before dropping timer_lock: a stop or re-arm on the
+	 * vCPU thread then cannot return while a tick it cancelled is still
+	 * on its way (the guest would see it after arming its next timer).
+	 * Lock order: timer_lock, then the event-channel lock. */
+	if (fired) {
+		/* The flag only stands in for an event the guest cannot see:
+		 * with VIRQ_TIMER bound, the pending bit is the wake-up (and
+		 * a stale flag would end a later block or poll early). */
+		if (!__atomic_load_n(&v->virq_timer_port, __ATOMIC_ACQUIRE))
+			atomic_store(&v->timer_fired, true);
+		evtchn_raise_virq(v, VIRQ_TIMER);
+	}
 	pthread_mutex_unlock(&v->timer_lock);
 	if (!fired)
 		return;
 	/* Re-anchor the pvclock on every tick, so host clock slewing never
 	 * accumulates in the guest's extrapolation. */
 	timer_pvclock_update(v);
-	atomic_store(&v->timer_fired, true);
-	evtchn_raise_virq(v, VIRQ_TIMER);
 	vcpu_wake(v);
 }
 
@@ -261,6 +271,7 @@ void
 timer_set_singleshot(struct vcpu *v, uint64_t deadline_ns)
 {
 	pthread_mutex_lock(&v->timer_lock);
+	atomic_store(&v->timer_fired, false); /* a new timer: the old one is seen */
 	v->singleshot_deadline_ns = deadline_ns ? deadline_ns : 1;
 	timer_rearm(v);
 	pthread_mutex_unlock(&v->timer_lock);

@@ -19,16 +19,16 @@
 #include <unistd.h>
 
 #include "xylem/hcall.h"
+#include "callback.h"
 #include "domain.h"
 #include "evtchn.h"
 #include "hv.h"
 #include "hypercall.h"
 #include "kvm.h"
+#include "smp.h"
 #include "timer.h"
 #include "vcpu.h"
 
-/* Interrupts KVM_RUN; its handler does nothing (KVM returns -EINTR). */
-#define VCPU_KICK_SIGNAL     SIGUSR1
 #define MSR_MTRR_DEF_TYPE    0x2ff
 #define VCPU_POLL_RECHECK_MS 1
 #define VCPU_SLICE_NS	     100000
@@ -83,6 +83,7 @@ void
 vcpu_fini(struct vcpu *v)
 {
 	timer_vcpu_fini(v);
+	callback_vcpu_fini(v);
 	if (v->wake_fd >= 0)
 		close(v->wake_fd);
 	if (v->run)
@@ -122,6 +123,8 @@ vcpu_kick(struct vcpu *v)
 	vcpu_wake(v);
 	if (vec)
 		kvm_signal_msi(v->d->vm_fd, v->id, vec);
+	else if (atomic_load(&v->d->callback_vector))
+		callback_kick(v);
 }
 
 void
@@ -197,7 +200,8 @@ vcpu_block(struct vcpu *v, uint64_t deadline_ns, const uint32_t *ports,
 static bool
 vcpu_runnable(struct vcpu *v)
 {
-	return v->d->state == DOMAIN_RUNNING && atomic_load(&v->is_up);
+	return v->d->state == DOMAIN_RUNNING && atomic_load(&v->is_up) &&
+	       !v->is_offlined && !v->d->is_throttled;
 }
 
 /* Wait until v may run; false when the domain is dying. */
@@ -413,6 +417,10 @@ vcpu_thread(void *arg)
 	char why[96];
 
 	vcpu_sched_short_slice();
+	pthread_mutex_lock(&v->d->lock);
+	v->tid = (pid_t)syscall(SYS_gettid);
+	pthread_cond_broadcast(&v->d->cond);
+	pthread_mutex_unlock(&v->d->lock);
 
 	for (;;) {
 		/* Clear before checking state: a later vcpu_interrupt sets it
@@ -420,12 +428,19 @@ vcpu_thread(void *arg)
 		__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 		if (!vcpu_wait_runnable(v))
 			break;
+		if (smp_before_run(v) < 0) {
+			domain_crash(v->d, "vcpu start: cannot load the "
+					   "VCPUOP_initialise context");
+			continue;
+		}
+		callback_before_run(v);
 		uint64_t t0 = vcpu_now_ns();
 		atomic_store(&v->run_start_ns, t0);
 		int rc = ioctl(v->fd, KVM_RUN, 0);
 		atomic_store(&v->run_start_ns, 0);
 		v->cpu_time_ns += vcpu_now_ns() - t0;
 		if (rc < 0) {
+			v->maybe_halted = errno == EINTR;
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			snprintf(why, sizeof(why), "vcpu %u: KVM_RUN: %s",
@@ -450,9 +465,15 @@ vcpu_start(struct vcpu *v)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = -pthread_create(&v->thread, NULL, vcpu_thread, v);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc == 0)
-		v->thread_started = true;
-	return rc;
+	if (rc < 0)
+		return rc;
+	v->thread_started = true;
+	/* The scheduler names the thread by its tid (cgroup, affinity). */
+	pthread_mutex_lock(&v->d->lock);
+	while (v->tid == 0)
+		pthread_cond_wait(&v->d->cond, &v->d->lock);
+	pthread_mutex_unlock(&v->d->lock);
+	return 0;
 }
 
 void

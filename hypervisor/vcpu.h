@@ -6,10 +6,14 @@
 #ifndef HV_VCPU_H
 #define HV_VCPU_H
 
+#include <signal.h>
 #include <stdint.h>
 
 struct domain;
 struct vcpu;
+
+/* Interrupts KVM_RUN; its handler does nothing (KVM returns -EINTR). */
+#define VCPU_KICK_SIGNAL SIGUSR1
 
 /* Create KVM vCPU id of d with its CPUID, wake eventfd and timer. */
 int vcpu_init(struct domain *d, struct vcpu *v, uint32_t id);

@@ -74,6 +74,9 @@ int xylctl_domain_pause(struct xylctl *x, xyl_domid_t domid);
 int xylctl_domain_unpause(struct xylctl *x, xyl_domid_t domid);
 int xylctl_domain_shutdown(struct xylctl *x, xyl_domid_t domid,
 			   uint32_t reason);
+/* Rename a domain: -EEXIST name in use, -EINVAL bad name (as create). */
+int xylctl_domain_rename(struct xylctl *x, xyl_domid_t domid,
+			 const char *name);
 /* One domain's info; -ESRCH if none. */
 int xylctl_domain_getinfo(struct xylctl *x, xyl_domid_t domid,
 			  struct xyl_dominfo *out);
@@ -162,5 +165,24 @@ int xylctl_events_fd(const struct xylctl *x); /* for poll() */
  * -EPROTO malformed event, -EINVAL not an event connection. */
 int xylctl_event_next(struct xylctl *x, struct xyl_ctl_event *ev,
 		      int timeout_ms);
+
+/* Credit scheduler (issue 8, docs/scheduler.md).  weight 1..65535 (set: 0
+ * keeps it), cap in % of one host CPU, 0 = none (set: XYL_SCHED_KEEP
+ * keeps it).  -ESRCH, -EINVAL out of range, -EOPNOTSUPP cap without a
+ * cpu cgroup on the host. */
+int xylctl_sched_credit_get(struct xylctl *x, xyl_domid_t domid,
+			    uint32_t *weight, uint32_t *cap);
+int xylctl_sched_credit_set(struct xylctl *x, xyl_domid_t domid,
+			    uint32_t weight, uint32_t cap);
+/* Every vCPU of domid (out->nr_vcpus entries): -ESRCH, -EPROTO if the
+ * reply names more vCPUs than XYL_MAX_VCPUS. */
+int xylctl_vcpu_list(struct xylctl *x, xyl_domid_t domid,
+		     struct xyl_ctl_vcpu_list_reply *out);
+/* Hard affinity of vcpu (or XYL_VCPU_ALL) to the host CPUs in mask:
+ * -EINVAL no such vCPU or no such host CPU, -ESRCH. */
+int xylctl_vcpu_pin(struct xylctl *x, xyl_domid_t domid, uint32_t vcpu,
+		    uint64_t cpus);
+/* Keep vCPUs 0..nr_online-1 online, take the rest offline: -EINVAL. */
+int xylctl_vcpu_set(struct xylctl *x, xyl_domid_t domid, uint32_t nr_online);
 
 #endif

@@ -94,6 +94,19 @@ xylctl_domain_shutdown(struct xylctl *x, xyl_domid_t domid, uint32_t reason)
 			   0, NULL, 0, NULL, 0);
 }
 
+int
+xylctl_domain_rename(struct xylctl *x, xyl_domid_t domid, const char *name)
+{
+	struct xyl_ctl_domain_rename req = {.domid = domid};
+
+	if (!name || strlen(name) >= sizeof(req.name))
+		return xylctl_fail(x, -EINVAL, "name too long (max %zu bytes)",
+				   sizeof(req.name) - 1);
+	memcpy(req.name, name, strlen(name) + 1);
+	return xylctl_call(x, XYL_CTL_DOMAIN_RENAME, &req, sizeof(req), NULL,
+			   0, NULL, 0, NULL, 0);
+}
+
 static int
 check_info(struct xylctl *x, const struct xyl_dominfo *i)
 {

@@ -24,6 +24,9 @@ struct create_opts {
 	bool console;
 	bool paused;
 	bool dry_run;
+	bool foreground; /* -F: watch here, without the console */
+	bool quiet;	 /* -q: no progress messages */
+	bool no_monitor; /* -e: nobody carries out on_* */
 };
 
 static int
@@ -37,7 +40,8 @@ create_parse_args(int argc, char **argv, struct create_opts *o)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "cpnf:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "cpnf:hFqe", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'f':
 			o->cfg_path = optarg;
@@ -50,6 +54,15 @@ create_parse_args(int argc, char **argv, struct create_opts *o)
 			break;
 		case 'n':
 			o->dry_run = true;
+			break;
+		case 'F':
+			o->foreground = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'e':
+			o->no_monitor = true;
 			break;
 		default:
 			xyl_usage("create");
@@ -86,7 +99,7 @@ print_dry_run(const struct config *cfg)
 }
 
 static int
-unpause_or_destroy(struct xylctl *c, const struct config *cfg,
+unpause_or_destroy(struct xyl *x, struct xylctl *c, const struct config *cfg,
 		   xyl_domid_t domid)
 {
 	char what[128];
@@ -97,6 +110,7 @@ unpause_or_destroy(struct xylctl *c, const struct config *cfg,
 			 cfg->name, domid);
 		xyl_report(c, what, r);
 		xylctl_domain_destroy(c, domid);
+		lifecycle_release(x, c, domid, cfg->name, NULL);
 	}
 	return r;
 }
@@ -107,8 +121,9 @@ create_detached(struct xyl *x, struct xylctl *c, const struct config *cfg,
 		const struct create_opts *o, xyl_domid_t domid)
 {
 	struct xylctl *inherited[] = {c, NULL};
-	pid_t mpid;
-	int r = monitor_spawn(x, inherited, cfg, domid, &mpid);
+	pid_t mpid = 0;
+	int r = o->no_monitor ? 0
+			      : monitor_spawn(x, inherited, cfg, domid, &mpid);
 
 	if (r < 0) {
 		fprintf(stderr,
@@ -116,12 +131,14 @@ create_detached(struct xyl *x, struct xylctl *c, const struct config *cfg,
 			"(domain %u destroyed)\n",
 			cfg->name, strerror(-r), domid);
 		xylctl_domain_destroy(c, domid);
-		xyl_record_remove(x, domid);
+		lifecycle_release(x, c, domid, cfg->name, NULL);
 		return XYL_EXIT_ERROR;
 	}
-	fprintf(stderr, "Waiting for domain %s (domid %u) to die [pid %d]\n",
-		cfg->name, domid, (int)mpid);
-	if (!o->paused && unpause_or_destroy(c, cfg, domid) < 0)
+	if (!o->quiet && !o->no_monitor)
+		fprintf(stderr,
+			"Waiting for domain %s (domid %u) to die [pid %d]\n",
+			cfg->name, domid, (int)mpid);
+	if (!o->paused && unpause_or_destroy(x, c, cfg, domid) < 0)
 		return XYL_EXIT_ERROR;
 	return XYL_EXIT_OK;
 }
@@ -159,13 +176,26 @@ create_attached(struct xyl *x, struct xylctl *c, struct xylctl **ev,
 {
 	struct lifecycle_hooks hooks = {NULL, NULL, &detach_requested};
 	struct xylctl *inherited[] = {c, NULL, NULL};
+	struct console_follow *cf = NULL;
 	pid_t mpid;
 	int code;
 
 	catch_detach_signals();
-	if (!o->paused && unpause_or_destroy(c, cfg, domid) < 0)
+	/* With xylem-consoled, the console comes through its pty (input
+	 * too); without, through the console_io stream. */
+	if (o->console)
+		cf = console_follow_start(x, domid, &detach_requested);
+	if (cf) {
+		hooks.on_restart = console_follow_restart;
+		hooks.arg = cf;
+	}
+	if (!o->paused && unpause_or_destroy(x, c, cfg, domid) < 0) {
+		console_follow_finish(cf, false);
 		return XYL_EXIT_ERROR;
-	code = lifecycle_watch(x, c, ev, cfg, &domid, true, &hooks);
+	}
+	code = lifecycle_watch(x, c, ev, cfg, &domid, o->console && !cf,
+			       &hooks);
+	console_follow_finish(cf, code != LIFECYCLE_DETACHED);
 	if (code != LIFECYCLE_DETACHED)
 		return code;
 	inherited[1] = *ev;
@@ -193,7 +223,7 @@ create_run(struct xyl *x, const struct config *cfg, const struct create_opts *o)
 	if (xyl_connect(x, "create", &c) < 0)
 		return XYL_EXIT_ERROR;
 	/* Subscribe before the domain exists: no event of it is missed. */
-	if (o->console) {
+	if (o->console || o->foreground) {
 		r = xylctl_events_open(x->rundir, &ev);
 		if (r < 0) {
 			xyl_report(c, "create: events", r);
@@ -203,7 +233,7 @@ create_run(struct xyl *x, const struct config *cfg, const struct create_opts *o)
 	if (lifecycle_build(x, c, cfg, &domid) < 0)
 		goto out;
 	log_dom_info(domid, "%s: created (paused)", cfg->name);
-	if (o->console)
+	if (o->console || o->foreground)
 		code = create_attached(x, c, &ev, cfg, o, domid);
 	else
 		code = create_detached(x, c, cfg, o, domid);
@@ -223,7 +253,8 @@ cmd_create(struct xyl *x, int argc, char **argv)
 
 	if (create_parse_args(argc, argv, &o) < 0)
 		return XYL_EXIT_ERROR;
-	fprintf(stderr, "Parsing config from %s\n", o.cfg_path);
+	if (!o.quiet)
+		fprintf(stderr, "Parsing config from %s\n", o.cfg_path);
 	r = config_parse(o.cfg_path, o.overrides, o.nr_overrides, stderr, &cfg);
 	if (r == -EINVAL)
 		fprintf(stderr, "xyl: create: %s: invalid configuration\n",

@@ -50,26 +50,6 @@ list_parse_args(int argc, char **argv, struct list_opts *o)
 	return 0;
 }
 
-/* The host's busy CPU time (all CPUs, not idle/iowait), in ns. */
-static uint64_t
-host_busy_ns(void)
-{
-	unsigned long long v[8] = {0};
-	long hz = sysconf(_SC_CLK_TCK);
-	FILE *f = fopen("/proc/stat", "re");
-	uint64_t ticks;
-
-	if (!f)
-		return 0;
-	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
-		memset(v, 0, sizeof(v));
-	fclose(f);
-	/* user nice system [idle iowait] irq softirq steal */
-	ticks = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-	return hz > 0 ? ticks * (1000000000ull / (uint64_t)hz) : 0;
-}
-
 static int
 dom0_info(struct xylctl *c, struct xyl_dominfo *d)
 {
@@ -84,7 +64,7 @@ dom0_info(struct xylctl *c, struct xyl_dominfo *d)
 	d->vcpus = d->vcpus_online = h.nr_cpus;
 	d->mem_kib = h.total_kib > h.guest_kib ? h.total_kib - h.guest_kib : 0;
 	d->max_mem_kib = h.total_kib;
-	d->cpu_time_ns = host_busy_ns();
+	d->cpu_time_ns = xyl_host_busy_ns();
 	snprintf(d->name, sizeof(d->name), "Domain-0");
 	return 0;
 }
@@ -226,7 +206,8 @@ collect(struct xylctl *c, const struct list_opts *o, struct xyl_dominfo **out,
 	*nr = 0;
 	if (o->nr_doms == 0) {
 		r = dom0_info(c, &all[(*nr)++]);
-		memcpy(all + *nr, guests, nr_guests * sizeof(*guests));
+		if (nr_guests) /* guests is NULL when there are none */
+			memcpy(all + *nr, guests, nr_guests * sizeof(*guests));
 		*nr += nr_guests;
 		free(guests);
 		if (r < 0)

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "xylem/ctl.h"
+#include "xylem/svi.h"
+#include "block.h"
 #include "config.h"
 #include "config_src.h"
 
@@ -18,6 +20,7 @@ static const char *const known_keys[] = {
 	"name",	       "type",	    "builder",	"kernel", "ramdisk", "cmdline",
 	"root",	       "extra",	    "memory",	"maxmem", "vcpus",   "uuid",
 	"on_poweroff", "on_reboot", "on_crash", "disk",	  "vif",
+	"bootloader",  "bootloader_args",
 };
 
 /* ---- checking each key ---- */
@@ -235,8 +238,7 @@ static int
 check_action(struct cfgsrc *s, const char *key, enum config_action def,
 	     enum config_action *out)
 {
-	static const char *const later[] = {"rename-restart",
-					    "coredump-destroy",
+	static const char *const later[] = {"coredump-destroy",
 					    "coredump-restart", "soft-reset"};
 	char *a;
 	size_t i;
@@ -251,6 +253,8 @@ check_action(struct cfgsrc *s, const char *key, enum config_action def,
 		*out = CONFIG_ACTION_RESTART;
 	else if (strcmp(a, "preserve") == 0)
 		*out = CONFIG_ACTION_PRESERVE;
+	else if (strcmp(a, "rename-restart") == 0)
+		*out = CONFIG_ACTION_RENAME_RESTART;
 	else {
 		for (i = 0; i < sizeof(later) / sizeof(later[0]); i++)
 			if (strcmp(a, later[i]) == 0)
@@ -258,13 +262,14 @@ check_action(struct cfgsrc *s, const char *key, enum config_action def,
 		if (i < sizeof(later) / sizeof(later[0]))
 			config_src_error(s, key,
 					 "action \"%s\" is not supported yet "
-					 "(use destroy, restart or preserve)",
+					 "(use destroy, restart, preserve or "
+					 "rename-restart)",
 					 a);
 		else
 			config_src_error(
 				s, key,
 				"unknown action \"%s\" (destroy, restart, "
-				"preserve)",
+				"preserve, rename-restart)",
 				a);
 	}
 	free(a);
@@ -280,13 +285,174 @@ check_devices(struct cfgsrc *s, const char *key, int issue)
 		config_src_error(s, key, "not supported yet (issue %d)", issue);
 }
 
+/* disk = [ ... ]: each spec checked by block_disk_parse (libxlutil's
+ * xlu_disk_parse inside), its complaint reported as this key's. */
+static int
+check_disk(struct cfgsrc *s, const char *spec)
+{
+	struct block_disk d;
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&msg, &len);
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	r = block_disk_parse(1, &spec, m, "disk", &d);
+	fclose(m);
+	block_disk_free(&d);
+	if (r == -EINVAL && msg) {
+		char *line = strncmp(msg, "disk: ", 6) == 0 ? msg + 6 : msg;
+
+		line[strcspn(line, "\n")] = '\0';
+		config_src_error(s, "disk", "%s", line);
+		r = 0;
+	}
+	free(msg);
+	return r;
+}
+
+static int
+check_disks(struct cfgsrc *s, struct config *c)
+{
+	const char *spec;
+	int i, nr = 0, r;
+
+	if (config_src_list_len(s, "disk", &nr) < 0 || nr == 0)
+		return 0;
+	c->disks = calloc((size_t)nr, sizeof(*c->disks));
+	if (!c->disks)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		if (config_src_list_get(s, "disk", i, &spec) < 0) {
+			config_src_error(s, "disk", "item %d is not a string",
+					 i + 1);
+			continue;
+		}
+		if ((r = check_disk(s, spec)) < 0)
+			return r;
+		if (!(c->disks[c->nr_disks] = strdup(spec)))
+			return -ENOMEM;
+		c->nr_disks++;
+	}
+	return 0;
+}
+
+/* ---- bootloader = "svi" (issue 6; docs/config.md) ---- */
+
+/* One of bootloader_args: "kernel=NAME", "ramdisk=NAME", "cmdline=NAME". */
+static int
+boot_arg(struct cfgsrc *s, struct config *c, const char *arg)
+{
+	static const char *const keys[] = {"kernel", "ramdisk", "cmdline"};
+	char **slots[] = {&c->svi_kernel, &c->svi_ramdisk, &c->svi_cmdline};
+	const char *eq = strchr(arg, '=');
+	size_t i;
+
+	for (i = 0; eq && eq[1] && i < 3; i++) {
+		if ((size_t)(eq - arg) != strlen(keys[i]) ||
+		    strncmp(arg, keys[i], strlen(keys[i])) != 0)
+			continue;
+		free(*slots[i]);
+		*slots[i] = strdup(eq + 1);
+		return *slots[i] ? 0 : -ENOMEM;
+	}
+	config_src_error(s, "bootloader_args",
+			 "\"%s\" is not kernel=NAME, ramdisk=NAME or "
+			 "cmdline=NAME",
+			 arg);
+	return 0;
+}
+
+/* The volume is the first disk; it must be read-only (it is shared).  A
+ * spec block_disk_parse() refuses is reported by check_disk(). */
+static int
+boot_volume(struct cfgsrc *s, struct config *c)
+{
+	struct block_disk d;
+	const char *spec;
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *quiet;
+	int nr = 0, r;
+
+	if (config_src_list_len(s, "disk", &nr) < 0 || nr < 1) {
+		config_src_error(s, "bootloader",
+				 "\"svi\" boots from the first disk, and "
+				 "there is none (disk = [ "
+				 "\"/path/vol.svi,raw,xvda,r\" ])");
+		return 0;
+	}
+	if (config_src_list_get(s, "disk", 0, &spec) < 0)
+		return 0;
+	quiet = open_memstream(&msg, &len);
+	if (!quiet)
+		return -ENOMEM;
+	r = block_disk_parse(1, &spec, quiet, "disk", &d);
+	fclose(quiet);
+	free(msg);
+	if (r < 0)
+		return r == -EINVAL ? 0 : r;
+	if (!d.is_read_only)
+		config_src_error(s, "disk",
+				 "\"%s\": the svi volume must be read-only "
+				 "(access r)",
+				 spec);
+	else if (!(c->svi_volume = strdup(d.target)))
+		r = -ENOMEM;
+	else
+		r = resolve_path(s->path, &c->svi_volume);
+	block_disk_free(&d);
+	return r;
+}
+
+static int
+check_bootloader(struct cfgsrc *s, struct config *c)
+{
+	const char *arg;
+	int i, nr = 0, r = config_src_string(s, "bootloader", &c->bootloader);
+
+	if (r == -ESRCH && config_src_has(s, "bootloader_args"))
+		config_src_warn(s, "bootloader_args",
+				"ignored without a bootloader");
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	if (strcmp(c->bootloader, "svi") != 0) {
+		config_src_error(s, "bootloader",
+				 "\"%s\" is not supported (only \"svi\")",
+				 c->bootloader);
+		return 0;
+	}
+	if (c->kernel || c->ramdisk)
+		config_src_error(s, c->kernel ? "kernel" : "ramdisk",
+				 "cannot be combined with bootloader = "
+				 "\"svi\" (it comes from the volume)");
+	c->svi_kernel = strdup(XYL_SVI_BOOT_KERNEL);
+	c->svi_ramdisk = strdup(XYL_SVI_BOOT_RAMDISK);
+	c->svi_cmdline = strdup(XYL_SVI_BOOT_CMDLINE);
+	if (!c->svi_kernel || !c->svi_ramdisk || !c->svi_cmdline)
+		return -ENOMEM;
+	if (config_src_list_len(s, "bootloader_args", &nr) == 0)
+		for (i = 0; i < nr; i++) {
+			if (config_src_list_get(s, "bootloader_args", i, &arg) <
+			    0)
+				config_src_error(s, "bootloader_args",
+						 "item %d is not a string",
+						 i + 1);
+			else if ((r = boot_arg(s, c, arg)) < 0)
+				return r;
+		}
+	return boot_volume(s, c);
+}
+
 static int
 check_all(struct cfgsrc *s, struct config *c)
 {
 	int r;
 
 	if ((r = check_name(s, c)) < 0 || (r = check_type(s, c)) < 0 ||
-	    (r = check_image(s, "kernel", true, &c->kernel)) < 0 ||
+	    (r = check_image(s, "kernel", !config_src_has(s, "bootloader"),
+			     &c->kernel)) < 0 ||
 	    (r = check_image(s, "ramdisk", false, &c->ramdisk)) < 0 ||
 	    (r = check_cmdline(s, c)) < 0)
 		return r;
@@ -298,9 +464,9 @@ check_all(struct cfgsrc *s, struct config *c)
 	    (r = check_action(s, "on_reboot", CONFIG_ACTION_RESTART,
 			      &c->on_reboot)) < 0 ||
 	    (r = check_action(s, "on_crash", CONFIG_ACTION_DESTROY,
-			      &c->on_crash)) < 0)
+			      &c->on_crash)) < 0 ||
+	    (r = check_bootloader(s, c)) < 0 || (r = check_disks(s, c)) < 0)
 		return r;
-	check_devices(s, "disk", 4);
 	check_devices(s, "vif", 5);
 	return 0;
 }
@@ -338,6 +504,14 @@ config_free(struct config *c)
 	free(c->kernel);
 	free(c->ramdisk);
 	free(c->cmdline);
+	free(c->bootloader);
+	free(c->svi_volume);
+	free(c->svi_kernel);
+	free(c->svi_ramdisk);
+	free(c->svi_cmdline);
+	for (int i = 0; i < c->nr_disks; i++)
+		free(c->disks[i]);
+	free(c->disks);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -351,6 +525,8 @@ config_action_name(enum config_action a)
 		return "restart";
 	case CONFIG_ACTION_PRESERVE:
 		return "preserve";
+	case CONFIG_ACTION_RENAME_RESTART:
+		return "rename-restart";
 	}
 	return "unknown";
 }

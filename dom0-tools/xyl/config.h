@@ -19,6 +19,7 @@ enum config_action {
 	CONFIG_ACTION_DESTROY = 0,
 	CONFIG_ACTION_RESTART,
 	CONFIG_ACTION_PRESERVE,
+	CONFIG_ACTION_RENAME_RESTART, /* keep it renamed, start a new one */
 };
 
 #define CONFIG_MEMORY_MIN_MIB 4ull /* xyl_ctl_domain_create's floor */
@@ -48,6 +49,17 @@ struct config {
 	enum config_action on_poweroff;
 	enum config_action on_reboot;
 	enum config_action on_crash;
+	/* bootloader = "svi" (svi_boot.c): kernel, ramdisk and command line
+	 * come from the volume, the first disk; NULL without a bootloader. */
+	char *bootloader;  /* "svi" */
+	char *svi_volume;  /* absolute path of the volume */
+	char *svi_kernel;  /* entry names (bootloader_args) */
+	char *svi_ramdisk; /* optional entry: absent from the volume is ok */
+	char *svi_cmdline; /* optional entry; cmdline above is appended */
+	/* disk = [ ... ]: the xl disk specs as written, each checked with
+	 * block_disk_parse (block.h); attached at create. */
+	char **disks;
+	int nr_disks;
 };
 
 /*

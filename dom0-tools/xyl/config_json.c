@@ -60,6 +60,18 @@ config_uuid_parse(const char *s, uint8_t u[16])
 	return 0;
 }
 
+/* The disk specs as written (xl keeps them parsed; the strings are what
+ * libxlutil reads back). */
+static struct json_object *
+json_disks(const struct config *c)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (int i = 0; a && i < c->nr_disks; i++)
+		json_object_array_add(a, json_object_new_string(c->disks[i]));
+	return a;
+}
+
 static struct json_object *
 json_string_or_null(const char *s)
 {
@@ -97,7 +109,22 @@ config_to_json(const struct config *c)
 	json_object_object_add(
 		o, "on_crash",
 		json_object_new_string(config_action_name(c->on_crash)));
-	json_object_object_add(o, "disk", json_object_new_array());
+	json_object_object_add(o, "disk", json_disks(c));
 	json_object_object_add(o, "vif", json_object_new_array());
+	if (c->bootloader) { /* bootloader = "svi" */
+		struct json_object *b = json_object_new_object();
+
+		json_object_object_add(b, "volume",
+				       json_string_or_null(c->svi_volume));
+		json_object_object_add(b, "kernel",
+				       json_string_or_null(c->svi_kernel));
+		json_object_object_add(b, "ramdisk",
+				       json_string_or_null(c->svi_ramdisk));
+		json_object_object_add(b, "cmdline",
+				       json_string_or_null(c->svi_cmdline));
+		json_object_object_add(o, "bootloader",
+				       json_string_or_null(c->bootloader));
+		json_object_object_add(o, "bootloader_args", b);
+	}
 	return o;
 }

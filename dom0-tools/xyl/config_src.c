@@ -146,6 +146,33 @@ config_src_list_len(struct cfgsrc *s, const char *name, int *nr)
 	return -e;
 }
 
+int
+config_src_list_get(struct cfgsrc *s, const char *name, int i, const char **out)
+{
+	XLU_ConfigList *list;
+	struct keyloc loc;
+	int nr = 0, base = 0;
+
+	if (!config_src_locate(s, name, &loc))
+		return -ESRCH;
+	/* "disk += [...]" in an override: the file's items come first. */
+	if (loc.cfg == s->over && loc.key->is_append && loc.in_file_too) {
+		if (xlu_cfg_get_list(s->file, name, &list, &base, 0))
+			return -EINVAL;
+		if (i < base) {
+			*out = xlu_cfg_get_listitem(list, i);
+			return *out ? 0 : -EINVAL;
+		}
+		i -= base;
+	}
+	if (xlu_cfg_get_list(loc.cfg, name, &list, &nr, 0))
+		return -EINVAL;
+	if (i < 0 || i >= nr)
+		return -ENOENT;
+	*out = xlu_cfg_get_listitem(list, i);
+	return *out ? 0 : -EINVAL;
+}
+
 /* ---- reading the sources ---- */
 
 static int

@@ -60,5 +60,9 @@ void config_src_warn(struct cfgsrc *s, const char *name, const char *fmt, ...)
 int config_src_string(struct cfgsrc *s, const char *name, char **out);
 int config_src_long(struct cfgsrc *s, const char *name, long *out);
 int config_src_list_len(struct cfgsrc *s, const char *name, int *nr);
+/* Item i of a list of strings (the pointer is owned by the config): 0,
+ * -ESRCH unset, -ENOENT no item i, -EINVAL not a string. */
+int config_src_list_get(struct cfgsrc *s, const char *name, int i,
+			const char **out);
 
 #endif

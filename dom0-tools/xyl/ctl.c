@@ -89,15 +89,20 @@ xyl_record_path(const struct xyl *x, xyl_domid_t domid, char *buf, size_t cap)
 
 int
 xyl_record_save(const struct xyl *x, xyl_domid_t domid,
-		const struct config *cfg)
+		const struct config *cfg, const uint8_t *uuid)
 {
 	struct json_object *j = config_to_json(cfg);
-	char path[4096], dir[4096];
+	char path[4096], dir[4096], text_uuid[37];
 	const char *text;
 	int fd, r;
 
 	if (!j)
 		return -ENOMEM;
+	if (uuid && !cfg->has_uuid) {
+		config_uuid_format(uuid, text_uuid);
+		json_object_object_add(j, "uuid",
+				       json_object_new_string(text_uuid));
+	}
 	snprintf(dir, sizeof(dir), "%s/xyl", x->rundir);
 	r = xyl_mkdirs(dir);
 	if (r == 0)
@@ -114,6 +119,47 @@ xyl_record_save(const struct xyl *x, xyl_domid_t domid,
 		r = -errno;
 	close(fd);
 out:
+	json_object_put(j);
+	return r;
+}
+
+int
+xyl_record_save_minimal(const struct xyl *x, xyl_domid_t domid,
+			const char *name)
+{
+	struct json_object *j = json_object_new_object();
+	char path[4096], dir[4096];
+	int r;
+
+	if (!j)
+		return -ENOMEM;
+	json_object_object_add(j, "name", json_object_new_string(name));
+	snprintf(dir, sizeof(dir), "%s/xyl", x->rundir);
+	r = xyl_mkdirs(dir);
+	if (r == 0)
+		r = xyl_record_path(x, domid, path, sizeof(path));
+	if (r == 0 &&
+	    json_object_to_file_ext(path, j, JSON_C_TO_STRING_PLAIN) < 0)
+		r = -EIO;
+	json_object_put(j);
+	return r;
+}
+
+int
+xyl_record_rename(const struct xyl *x, xyl_domid_t domid, const char *name)
+{
+	struct json_object *j;
+	char path[4096];
+	int r = xyl_record_path(x, domid, path, sizeof(path));
+
+	if (r < 0)
+		return r;
+	j = json_object_from_file(path);
+	if (!j)
+		return -ENOENT;
+	json_object_object_add(j, "name", json_object_new_string(name));
+	r = json_object_to_file_ext(path, j, JSON_C_TO_STRING_PLAIN) < 0 ? -EIO
+									 : 0;
 	json_object_put(j);
 	return r;
 }
@@ -151,4 +197,24 @@ xyl_one_domain(struct xyl *x, const char *verb, int argc, char **argv,
 		*c = NULL;
 	}
 	return r;
+}
+
+/* The host's busy CPU time (all CPUs, not idle/iowait), in ns. */
+uint64_t
+xyl_host_busy_ns(void)
+{
+	unsigned long long v[8] = {0};
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "re");
+	uint64_t ticks;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
+		memset(v, 0, sizeof(v));
+	fclose(f);
+	/* user nice system [idle iowait] irq softirq steal */
+	ticks = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+	return hz > 0 ? ticks * (1000000000ull / (uint64_t)hz) : 0;
 }

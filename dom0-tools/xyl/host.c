@@ -59,11 +59,12 @@ is_executable_file(const char *path)
 	return access(path, X_OK) == 0;
 }
 
-/* $XYLEM_HV, else beside this xyl binary, else on PATH. */
-static int
-find_hv(char *buf, size_t cap)
+/* $<env_var>, else beside this xyl binary, else on PATH. */
+int
+host_find_program(const char *program, const char *env_var, char *buf,
+		  size_t cap)
 {
-	const char *env = getenv("XYLEM_HV"), *path = getenv("PATH");
+	const char *env = getenv(env_var), *path = getenv("PATH");
 	char self[4096];
 	ssize_t n;
 
@@ -74,14 +75,14 @@ find_hv(char *buf, size_t cap)
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = '\0';
-		snprintf(buf, cap, "%s/%s", dirname(self), HV_PROGRAM);
+		snprintf(buf, cap, "%s/%s", dirname(self), program);
 		if (is_executable_file(buf))
 			return 0;
 	}
 	while (path && *path) {
 		size_t len = strcspn(path, ":");
 
-		snprintf(buf, cap, "%.*s/%s", (int)len, path, HV_PROGRAM);
+		snprintf(buf, cap, "%.*s/%s", (int)len, path, program);
 		if (len > 0 && is_executable_file(buf))
 			return 0;
 		path += len + (path[len] == ':');
@@ -90,8 +91,8 @@ find_hv(char *buf, size_t cap)
 }
 
 /* Print the last lines of the log, indented, to help explain a failure. */
-static void
-print_log_tail(const char *log)
+void
+host_print_log_tail(const char *log)
 {
 	char buf[4096], *p;
 	int fd = open(log, O_RDONLY | O_CLOEXEC), lines = 0;
@@ -146,8 +147,8 @@ pidfile_write(const char *path, pid_t pid)
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
-static pid_t
-pidfile_read(const char *path)
+pid_t
+host_pidfile_read(const char *path)
 {
 	FILE *f = fopen(path, "re");
 	int pid = -1;
@@ -161,8 +162,8 @@ pidfile_read(const char *path)
 }
 
 /* Is pid alive (not a zombie) and running the program named comm? */
-static bool
-pid_runs(pid_t pid, const char *comm)
+bool
+host_pid_runs(pid_t pid, const char *comm)
 {
 	char path[64], buf[512], *p;
 	FILE *f;
@@ -198,7 +199,7 @@ hv_wait_ready(struct xyl *x, pid_t pid, const char *log)
 				WIFEXITED(status) ? "status" : "signal",
 				WIFEXITED(status) ? WEXITSTATUS(status)
 						  : WTERMSIG(status));
-			print_log_tail(log);
+			host_print_log_tail(log);
 			return -ECHILD;
 		}
 		sleep_ms(50);
@@ -209,7 +210,7 @@ hv_wait_ready(struct xyl *x, pid_t pid, const char *log)
 		(int)pid, x->rundir, HV_START_TIMEOUT_MS / 1000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	print_log_tail(log);
+	host_print_log_tail(log);
 	return -ETIMEDOUT;
 }
 
@@ -261,9 +262,9 @@ host_start_locked(struct xyl *x)
 			"xyl: host start: xylem-hv is already running "
 			"at %s\n",
 			x->rundir);
-		return 0;
+		return host_daemons_start(x);
 	}
-	if (find_hv(hv, sizeof(hv)) < 0) {
+	if (host_find_program(HV_PROGRAM, "XYLEM_HV", hv, sizeof(hv)) < 0) {
 		fprintf(stderr,
 			"xyl: host start: cannot find %s (set "
 			"XYLEM_HV, or install it beside xyl or on "
@@ -288,7 +289,7 @@ host_start_locked(struct xyl *x)
 	}
 	fprintf(stderr, "xyl: host start: xylem-hv running (pid %d) at %s\n",
 		(int)pid, x->rundir);
-	return 0;
+	return host_daemons_start(x);
 }
 
 static bool
@@ -297,11 +298,11 @@ wait_gone(pid_t pid, int timeout_ms)
 	int waited;
 
 	for (waited = 0; waited < timeout_ms; waited += 50) {
-		if (!pid_runs(pid, HV_PROGRAM))
+		if (!host_pid_runs(pid, HV_PROGRAM))
 			return true;
 		sleep_ms(50);
 	}
-	return !pid_runs(pid, HV_PROGRAM);
+	return !host_pid_runs(pid, HV_PROGRAM);
 }
 
 int
@@ -310,10 +311,11 @@ host_stop(struct xyl *x)
 	char pidfile[4096], sock[4096];
 	pid_t pid;
 
+	host_daemons_stop(x);
 	rundir_path(x, "xylem-hv.pid", pidfile, sizeof(pidfile));
 	rundir_path(x, XYL_CTL_SOCKET_NAME, sock, sizeof(sock));
-	pid = pidfile_read(pidfile);
-	if (pid < 0 || !pid_runs(pid, HV_PROGRAM)) {
+	pid = host_pidfile_read(pidfile);
+	if (pid < 0 || !host_pid_runs(pid, HV_PROGRAM)) {
 		unlink(pidfile);
 		if (host_is_up(x)) {
 			fprintf(stderr,
@@ -363,7 +365,7 @@ status_monitors(const struct xyl *x)
 		if (len < 5 || strcmp(de->d_name + len - 4, ".pid") != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		pid = pidfile_read(path);
+		pid = host_pidfile_read(path);
 		printf("monitor: domid %.*s: pid %d (%s)\n", (int)(len - 4),
 		       de->d_name, (int)pid,
 		       pid > 0 && kill(pid, 0) == 0 ? "running" : "stale");
@@ -379,8 +381,8 @@ host_status(struct xyl *x)
 	bool up = host_is_up(x);
 
 	rundir_path(x, "xylem-hv.pid", pidfile, sizeof(pidfile));
-	pid = pidfile_read(pidfile);
-	if (pid > 0 && !pid_runs(pid, HV_PROGRAM))
+	pid = host_pidfile_read(pidfile);
+	if (pid > 0 && !host_pid_runs(pid, HV_PROGRAM))
 		pid = -1;
 	if (up && pid > 0)
 		printf("xylem-hv: running (pid %d), answering on %s/%s\n",
@@ -394,6 +396,7 @@ host_status(struct xyl *x)
 		       (int)pid, x->rundir, XYL_CTL_SOCKET_NAME);
 	else
 		printf("xylem-hv: not running (rundir %s)\n", x->rundir);
+	host_daemons_status(x);
 	status_monitors(x);
 	return up ? XYL_EXIT_OK : XYL_EXIT_HOST_DOWN;
 }

@@ -14,9 +14,13 @@
 #include <stdint.h>
 #include <xen/sched.h>
 
+#include <json.h>
+
+#include "block.h"
 #include "config.h"
 #include "dlog.h"
 #include "xyl.h"
+#include "xs_domain.h"
 
 #define WATCH_POLL_MS	 200 /* re-check the domain if no event came */
 #define RESTART_WINDOW_S 10  /* more than RESTART_BURST restarts in */
@@ -60,8 +64,10 @@ lifecycle_build(struct xyl *x, struct xylctl *c, const struct config *cfg,
 		.ramdisk_fd = -1,
 		.uuid = cfg->has_uuid ? cfg->uuid : NULL,
 	};
+	struct xyl_dominfo info;
 	xyl_domid_t other;
-	char what[128];
+	char *boot_cmdline = NULL; /* bootloader = "svi" */
+	char what[512];
 	int r;
 
 	/* Names are unique, as in xl; the hypervisor does not check. */
@@ -70,7 +76,16 @@ lifecycle_build(struct xyl *x, struct xylctl *c, const struct config *cfg,
 			cfg->name, other);
 		return -EEXIST;
 	}
-	r = spec.kernel_fd = open_image(cfg, "kernel", cfg->kernel);
+	/* Orchestration hooks may refuse the domain (docs/hooks.md). */
+	if (xyl_event(x, "prepare", XYL_EVENT_NO_DOMID, cfg->name, cfg, NULL,
+		      what, sizeof(what)) < 0) {
+		log_err("create %s: refused by %s", cfg->name, what);
+		return -EPERM;
+	}
+	if (cfg->bootloader) /* kernel, ramdisk, cmdline from the volume */
+		r = svi_boot_prepare(cfg, &spec, &boot_cmdline);
+	else
+		r = spec.kernel_fd = open_image(cfg, "kernel", cfg->kernel);
 	if (r >= 0 && cfg->ramdisk)
 		r = spec.ramdisk_fd = open_image(cfg, "ramdisk", cfg->ramdisk);
 	if (r < 0)
@@ -81,9 +96,24 @@ lifecycle_build(struct xyl *x, struct xylctl *c, const struct config *cfg,
 		xyl_report(c, what, r);
 		goto out;
 	}
-	if (xyl_record_save(x, *domid, cfg) < 0)
+	console_setup(c, *domid); /* failure: the guest keeps console_io */
+	r = xsdomain_introduce(x, c, cfg, *domid); /* failure: destroyed */
+	if (r < 0)
+		goto out;
+	r = block_attach_specs(x, *domid, cfg->disks, cfg->nr_disks, "create");
+	if (r < 0) { /* it never ran: undo it whole */
+		xylctl_domain_destroy(c, *domid);
+		block_release(x, *domid);
+		xsdomain_release(x, *domid);
+		goto out;
+	}
+	if (xylctl_domain_getinfo(c, *domid, &info) < 0)
+		memset(info.uuid, 0, sizeof(info.uuid));
+	if (xyl_record_save(x, *domid, cfg, info.uuid) < 0)
 		log_dom_warn(*domid, "could not save its config for list -l");
+	xyl_event(x, "started", *domid, cfg->name, NULL, NULL, NULL, 0);
 out:
+	free(boot_cmdline);
 	if (spec.ramdisk_fd >= 0)
 		close(spec.ramdisk_fd);
 	if (spec.kernel_fd >= 0)
@@ -278,6 +308,19 @@ reason_exit(uint32_t reason)
 	}
 }
 
+static void
+emit_shutdown(struct watch *w, uint32_t reason, enum config_action action)
+{
+	struct json_object *d = json_object_new_object();
+
+	json_object_object_add(d, "reason",
+			       json_object_new_string(reason_name(reason)));
+	json_object_object_add(
+		d, "action",
+		json_object_new_string(config_action_name(action)));
+	xyl_event(w->x, "shutdown", w->domid, w->cfg->name, NULL, d, NULL, 0);
+}
+
 static int
 destroy_domain(struct watch *w)
 {
@@ -290,8 +333,71 @@ destroy_domain(struct watch *w)
 		xyl_report(w->c, what, r);
 		return r;
 	}
-	xyl_record_remove(w->x, w->domid);
 	log_dom_info(w->domid, "%s: destroyed", w->cfg->name);
+	lifecycle_release(w->x, w->c, w->domid, w->cfg->name, NULL);
+	return 0;
+}
+
+void
+lifecycle_release(struct xyl *x, struct xylctl *c, xyl_domid_t domid,
+		  const char *name, const struct config *cfg)
+{
+	struct json_object *conf;
+	char path[4096], claimed[4096 + 16];
+
+	(void)c;
+	(void)cfg;
+	/* Once per domain, whoever comes first (its monitor, `xyl destroy`):
+	 * renaming the record is the claim; the loser finds it gone. */
+	if (xyl_record_path(x, domid, path, sizeof(path)) < 0)
+		return;
+	snprintf(claimed, sizeof(claimed), "%s.released", path);
+	if (rename(path, claimed) < 0)
+		return;
+	conf = json_object_from_file(claimed);
+	/* per-service cleanup (xenstore, backends, host state): */
+	xsdomain_release(x, domid);
+	block_release(x, domid);
+
+	xyl_event_json(x, "released", domid, name, conf, NULL, NULL, 0);
+	unlink(claimed);
+}
+
+/*
+ * rename-restart: the shut-down domain stays, for inspection, under
+ * "<name>-<UTC time>" (xl's suffix), and a new one takes the name.  It is
+ * no longer watched; `xyl destroy` releases it.
+ */
+static int
+preserve_renamed(struct watch *w)
+{
+	char stamp[32], name[XYL_NAME_MAX + 40];
+	time_t now = time(NULL);
+	struct tm tm;
+	int i, r = -EEXIST;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "-%Y%m%dT%H%MZ", &tm);
+	for (i = 1; i < 100 && r == -EEXIST; i++) {
+		/* Keep the suffix: cut the name if it would be too long. */
+		if (i == 1)
+			snprintf(name, sizeof(name), "%.*s%s",
+				 (int)(XYL_NAME_MAX - 1 - strlen(stamp)),
+				 w->cfg->name, stamp);
+		else
+			snprintf(name, sizeof(name), "%.*s%s-%d",
+				 (int)(XYL_NAME_MAX - 4 - strlen(stamp)),
+				 w->cfg->name, stamp, i);
+		r = xylctl_domain_rename(w->c, w->domid, name);
+	}
+	if (r < 0) {
+		snprintf(stamp, sizeof(stamp), "rename-restart %.16s",
+			 w->cfg->name);
+		xyl_report(w->c, stamp, r);
+		return r;
+	}
+	log_dom_info(w->domid, "%s: preserved as %s", w->cfg->name, name);
+	xyl_rename_done(w->x, w->domid, w->cfg->name, name);
 	return 0;
 }
 
@@ -311,7 +417,8 @@ restart_allowed(struct watch *w)
 }
 
 static int
-restart_domain(struct watch *w, const struct lifecycle_hooks *hooks)
+restart_domain(struct watch *w, enum config_action action,
+	       const struct lifecycle_hooks *hooks)
 {
 	xyl_domid_t old = w->domid, domid;
 	char what[128];
@@ -324,7 +431,8 @@ restart_domain(struct watch *w, const struct lifecycle_hooks *hooks)
 			w->domid);
 		return -EAGAIN;
 	}
-	r = destroy_domain(w);
+	r = action == CONFIG_ACTION_RENAME_RESTART ? preserve_renamed(w)
+						   : destroy_domain(w);
 	if (r == 0)
 		r = lifecycle_build(w->x, w->c, w->cfg, &domid);
 	if (r < 0)
@@ -368,7 +476,7 @@ lifecycle_watch(struct xyl *x, struct xylctl *c, struct xylctl **ev,
 		*domid = w.domid;
 		if (r == 0) {
 			log_dom_info(w.domid, "%s: destroyed", cfg->name);
-			xyl_record_remove(x, w.domid);
+			lifecycle_release(x, c, w.domid, cfg->name, NULL);
 			return XYL_EXIT_DESTROYED;
 		}
 		if (r == -EINTR && w.detach && *w.detach)
@@ -376,17 +484,24 @@ lifecycle_watch(struct xyl *x, struct xylctl *c, struct xylctl **ev,
 		if (r < 0) {
 			log_err("%s (domid %u): lost xylem-hv: %s", cfg->name,
 				w.domid, strerror(-r));
+			/* xylem-hv is gone and every domain with it: the
+			 * toolstack's state of this one goes too. */
+			if (!host_is_up(x))
+				lifecycle_release(x, c, w.domid, cfg->name,
+						  NULL);
 			return XYL_EXIT_ERROR;
 		}
 		action = reason_action(cfg, reason);
 		log_dom_info(w.domid, "%s: shut down (%s); action: %s",
 			     cfg->name, reason_name(reason),
 			     config_action_name(action));
+		emit_shutdown(&w, reason, action);
 		if (action == CONFIG_ACTION_DESTROY && destroy_domain(&w) < 0)
 			return XYL_EXIT_ERROR;
-		if (action != CONFIG_ACTION_RESTART)
+		if (action != CONFIG_ACTION_RESTART &&
+		    action != CONFIG_ACTION_RENAME_RESTART)
 			return reason_exit(reason);
-		if (restart_domain(&w, hooks) < 0)
+		if (restart_domain(&w, action, hooks) < 0)
 			return XYL_EXIT_ERROR;
 		*domid = w.domid;
 	}

@@ -46,5 +46,7 @@ void st_test_evtchn(struct st *t, evtchn_port_t *idle_port);
 void st_test_sched(struct st *t, evtchn_port_t idle_port);
 /* Grant tables (selftest_gnttab.c). */
 void st_test_gnttab(struct st *t);
+/* Xenstore, iff the store ring is connected (selftest_xenstore.c). */
+void st_test_xenstore(struct st *t);
 
 #endif

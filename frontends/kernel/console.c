@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 
+#include "gk/consfront.h"
 #include "gk/console.h"
 #include "gk/hypercall.h"
 #include "gk/kernel.h"
@@ -32,6 +33,12 @@ gk_debugcon_write(const char *buf, unsigned long len)
 void
 gk_console_write(const char *buf, unsigned long len)
 {
+	unsigned long done = consfront_write(buf, len);
+
+	buf += done;
+	len -= done;
+	if (len == 0)
+		return;
 	if (!(gk_boot_flags & GK_BOOT_XEN) || gk_hc_console_write(buf, len) < 0)
 		gk_debugcon_write(buf, len);
 }

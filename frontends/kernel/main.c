@@ -12,6 +12,7 @@
 #include <xen/sched.h>
 
 #include "gk/boot.h"
+#include "gk/consfront.h"
 #include "gk/console.h"
 #include "gk/errno.h"
 #include "gk/hypercall.h"
@@ -19,15 +20,20 @@
 #include "gk/printf.h"
 #include "gk/string.h"
 #include "gk/time.h"
+#include "gk/xenbus.h"
 
 struct gk_kernel gk;
 
 __attribute__((noreturn)) void gk_start(void);
 
 static const struct gk_app gk_apps[] = {
+	{"echo", gk_app_echo},
 	{"evtping", gk_app_evtping}, {"fault", gk_app_fault},
 	{"hcbench", gk_app_hcbench}, {"hostile", gk_app_hostile},
 	{"idle", gk_app_idle},	     {"selftest", gk_app_selftest},
+	{"smptest", gk_app_smptest}, {"spin", gk_app_spin},
+	{"svicheck", gk_app_svicheck},
+	{"xsbench", gk_app_xsbench},
 };
 
 void
@@ -35,6 +41,7 @@ gk_shutdown(unsigned int reason)
 {
 	struct sched_shutdown sd = {.reason = reason};
 
+	consfront_flush();
 	for (;;) {
 		gk_hc_sched_op(SCHEDOP_shutdown, &sd);
 		gk_hc_sched_op(SCHEDOP_yield, 0);
@@ -57,8 +64,27 @@ gk_panic(const char *fmt, ...)
 void
 gk_wait_for_events(void)
 {
+	consfront_flush();
 	if (gk_evtchn_poll() == 0)
 		gk_hc_sched_op(SCHEDOP_block, 0);
+}
+
+/* Note the first PVH module (the loader's layout: bounded to 4 GiB here,
+ * to RAM in module_reserve()). */
+static void
+read_module(const struct hvm_start_info *si)
+{
+	const struct hvm_modlist_entry *mod;
+
+	if (!si->nr_modules || !si->modlist_paddr ||
+	    si->modlist_paddr >= (1ull << 32) - 4096)
+		return;
+	mod = (const struct hvm_modlist_entry *)(uintptr_t)si->modlist_paddr;
+	if (mod->paddr && mod->size && mod->paddr < (1ull << 32) &&
+	    mod->size <= (1ull << 32) - mod->paddr) {
+		gk.module_paddr = mod->paddr;
+		gk.module_bytes = mod->size;
+	}
 }
 
 /* Copy the cmdline and memory map out of hvm_start_info.  The layout came
@@ -82,6 +108,7 @@ read_start_info(uint32_t paddr)
 		memcpy(gk.cmdline, cl, n);
 		gk.cmdline[n] = '\0';
 	}
+	read_module(si);
 	if (si->version < 1 || !si->memmap_paddr ||
 	    si->memmap_paddr >= (1ull << 32) - 4096)
 		return 0;
@@ -89,6 +116,26 @@ read_start_info(uint32_t paddr)
 	for (uint32_t i = 0; i < si->memmap_entries && i < GK_MEMMAP_MAX; i++)
 		gk.memmap[gk.nr_memmap++] = mm[i];
 	return 0;
+}
+
+/* Keep the module's pages out of the allocator; forget a module that is
+ * not wholly inside one RAM range. */
+static void
+module_reserve(void)
+{
+	uint64_t end = gk.module_paddr + gk.module_bytes;
+
+	for (uint32_t i = 0; gk.module_bytes && i < gk.nr_memmap; i++) {
+		const struct hvm_memmap_table_entry *m = &gk.memmap[i];
+
+		if (m->type == XEN_HVM_MEMMAP_TYPE_RAM &&
+		    m->addr <= gk.module_paddr && end <= m->addr + m->size) {
+			gk_pages_reserve_range(&gk.pages, gk.module_paddr,
+					       gk.module_bytes);
+			return;
+		}
+	}
+	gk.module_paddr = gk.module_bytes = 0;
 }
 
 /* Feed RAM to the page allocator, minus low memory and the image. */
@@ -109,6 +156,7 @@ memory_init(void)
 	gk_pages_reserve_range(&gk.pages, 0, 0x100000);
 	gk_pages_reserve_range(&gk.pages, (uintptr_t)gk_image_start,
 			       gk_image_end - gk_image_start);
+	module_reserve();
 }
 
 static void
@@ -131,12 +179,19 @@ core_init(void)
 	if (rc < 0)
 		gk_panic("shared_info: add_to_physmap failed (%d)", rc);
 	gk_evtchn_init(&gk.evtchn);
+	/* Before anything polls events: the backend's kick must find the
+	 * console's handler. */
+	rc = consfront_init();
+	if (rc < 0 && rc != -ENODEV)
+		gk_warn("console ring unusable (%d): console_io only\n", rc);
 	rc = gk_time_init();
 	if (rc < 0)
 		gk_panic("time: cannot bind VIRQ_TIMER (%d)", rc);
 	rc = gk_gnttab_init();
 	if (rc < 0)
 		gk_warn("grant table unavailable (%d)\n", rc);
+	xenbus_init();
+	xenbus_control_init();
 }
 
 static int

@@ -9,6 +9,7 @@
 #include <xen/vcpu.h>
 #include <xen/sched.h>
 
+#include "gk/consfront.h"
 #include "gk/console.h"
 #include "gk/errno.h"
 #include "gk/hypercall.h"
@@ -118,6 +119,7 @@ gk_sleep_ns(uint64_t ns)
 	rc = gk_hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);
 	if (rc < 0)
 		return (int)rc;
+	consfront_flush();
 	while (gk_time_now_ns() < deadline) {
 		if (gk_evtchn_poll() == 0 && gk_time_now_ns() < deadline)
 			gk_hc_sched_op(SCHEDOP_block, 0);

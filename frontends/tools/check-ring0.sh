@@ -8,7 +8,7 @@ elf=${1:?usage: check-ring0.sh build/guest/xylem-guest.elf}
 bad=0
 # The ring-0 functions: everything in .text.boot and .text.traps.
 dis=$(objdump -d --no-show-raw-insn -j .text "$elf" |
-	awk '/^[0-9a-f]+ <gk_(entry32|entry64|trap_[0-9]+|trap_common)>:/ {on=1; print; next}
+	awk '/^[0-9a-f]+ <gk_(entry32|entry64|entry64_ap|trap_[0-9]+|trap_common)>:/ {on=1; print; next}
 	     /^[0-9a-f]+ <.*>:/ {on=0} on && NF')
 if [ -z "$dis" ]; then
 	echo "check-ring0: no ring-0 code found in $elf" >&2

@@ -89,6 +89,14 @@ enum xyl_ctl_type {
 	XYL_CTL_CONSOLE_READ = 17,
 	XYL_CTL_EVENTS_SUBSCRIBE = 18,
 	XYL_CTL_EVENT = 19, /* hypervisor -> subscriber only */
+	XYL_CTL_DOMAIN_RENAME = 20, /* xl rename: a new, unused name */
+	/* Issue 8: the credit scheduler and vCPUs.  Numbered apart so other
+	 * requests can be added above without renumbering. */
+	XYL_CTL_SCHED_CREDIT_GET = 32, /* xyl_ctl_domid -> xyl_ctl_sched_credit */
+	XYL_CTL_SCHED_CREDIT_SET = 33, /* xyl_ctl_sched_credit -> empty */
+	XYL_CTL_VCPU_LIST = 34,	/* xyl_ctl_domid -> xyl_ctl_vcpu_list_reply */
+	XYL_CTL_VCPU_PIN = 35,	/* xyl_ctl_vcpu_pin -> empty */
+	XYL_CTL_VCPU_SET = 36,	/* xyl_ctl_vcpu_set -> empty */
 	XYL_CTL_TYPE_COUNT
 };
 
@@ -175,6 +183,14 @@ struct xyl_ctl_domain_list_reply {
 	uint32_t nr;   /* entries valid in info[] */
 	uint32_t more; /* 1 if domains with domid > info[nr-1].domid exist */
 	struct xyl_dominfo info[XYL_LIST_MAX];
+};
+
+/* XYL_CTL_DOMAIN_RENAME: empty reply; -EEXIST if another domain has the
+ * name, -EINVAL if the name is not valid (as DOMAIN_CREATE's). */
+struct xyl_ctl_domain_rename {
+	xyl_domid_t domid;
+	uint32_t pad; /* must be zero */
+	char name[XYL_NAME_MAX];
 };
 
 /* XYL_CTL_DOMAIN_SHUTDOWN */
@@ -291,6 +307,60 @@ struct xyl_ctl_event {
 	uint32_t arg;
 	uint32_t len; /* bytes valid in data[] */
 	char data[1024];
+};
+
+/*
+ * Issue 8: the credit scheduler (docs/scheduler.md).
+ *
+ * XYL_CTL_SCHED_CREDIT_GET / _SET: a domain's weight and cap.  weight is
+ * 1..65535 (default 256; SET: 0 = keep), cap is the % of one host CPU the
+ * domain may use, 0 = no cap, at most 100 * vcpus (SET: XYL_SCHED_KEEP =
+ * keep).  A cap needs the cpu cgroup: -EOPNOTSUPP without one.
+ */
+#define XYL_SCHED_KEEP 0xffffffffu
+struct xyl_ctl_sched_credit {
+	xyl_domid_t domid;
+	uint32_t weight;
+	uint32_t cap;
+	uint32_t pad; /* 0 */
+};
+
+/* XYL_CTL_VCPU_LIST: every vCPU of a domain. */
+enum xyl_vcpu_state {
+	XYL_VCPU_ONLINE = 1 << 0,  /* up (VCPUOP_up or vCPU 0 at boot) */
+	XYL_VCPU_RUNNING = 1 << 1, /* its thread is in the guest now */
+	XYL_VCPU_BLOCKED = 1 << 2, /* in SCHEDOP_block/poll or halted */
+};
+struct xyl_vcpu_info {
+	uint32_t vcpu;
+	uint32_t state;	      /* enum xyl_vcpu_state bits */
+	int32_t cpu;	      /* host CPU it last ran on, -1 unknown */
+	uint32_t pad;
+	uint64_t cpu_time_ns;	/* CPU time of its thread (guest + hypercalls) */
+	uint64_t hard_affinity; /* host CPU mask (bit n = CPU n) */
+};
+struct xyl_ctl_vcpu_list_reply {
+	uint32_t nr_vcpus;     /* entries used in vcpus[] */
+	uint32_t nr_host_cpus; /* CPUs xylem-hv may use: bits 0..n-1 */
+	struct xyl_vcpu_info vcpus[XYL_MAX_VCPUS];
+};
+
+/* XYL_CTL_VCPU_PIN: hard affinity of one vCPU or all (XYL_VCPU_ALL);
+ * cpus must name at least one of the host's CPUs (-EINVAL). */
+#define XYL_VCPU_ALL 0xffffffffu
+struct xyl_ctl_vcpu_pin {
+	xyl_domid_t domid;
+	uint32_t vcpu;
+	uint64_t cpus;
+};
+
+/* XYL_CTL_VCPU_SET: keep vCPUs 0..nr_online-1 available, take the others
+ * offline (as if the guest had VCPUOP_down'ed them) and refuse to bring
+ * them up; raising nr_online again restores the vCPUs it took down.
+ * 1 <= nr_online <= vcpus. */
+struct xyl_ctl_vcpu_set {
+	xyl_domid_t domid;
+	uint32_t nr_online;
 };
 
 #endif /* XYLEM_CTL_H */

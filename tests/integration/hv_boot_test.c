@@ -97,6 +97,20 @@ START_TEST(test_upcall_vector)
 }
 END_TEST
 
+/* The global callback vector: no EOI, none while IF=0, re-kick, hlt. */
+START_TEST(test_callback_vector)
+{
+	struct proc p;
+	char k[4096];
+
+	guest("callback.elf", k, sizeof(k));
+	ck_assert_int_eq(boot(&p, k, NULL), 0);
+	ck_assert_ptr_nonnull(
+		strstr(p.out, "vector 0xf3 x4, no EOI, none while IF=0"));
+	proc_free(&p);
+}
+END_TEST
+
 /* A vCPU spinning in the guest must not keep xylem-hv from stopping. */
 START_TEST(test_sigterm_while_spinning)
 {
@@ -182,6 +196,7 @@ main(void)
 	tcase_add_test(tc, test_crash_reports_registers);
 	tcase_add_test(tc, test_mmio_outside_ram_crashes);
 	tcase_add_test(tc, test_upcall_vector);
+	tcase_add_test(tc, test_callback_vector);
 	tcase_add_test(tc, test_sigterm_while_spinning);
 	tcase_add_test(tc, test_bad_kernels);
 	tcase_add_test(tc, test_guest_selftest);

@@ -166,6 +166,13 @@ evtchn_resync(struct domain *d)
 	(void)d;
 }
 
+void
+vcpu_interrupt(struct vcpu *v)
+{
+	(void)v;
+	fake_core_state.interrupts++;
+}
+
 int
 gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gfn)
 {

@@ -23,6 +23,7 @@ struct fake_core_calls {
 	int blocks;
 	uint64_t singleshot_ns;
 	int gnttab_maps;
+	int interrupts; /* vcpu_interrupt (VCPUOP_down) */
 };
 
 /* A domain with nr_vcpus vCPUs and FAKE_CORE_RAM_BYTES of RAM. */

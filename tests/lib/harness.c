@@ -71,18 +71,12 @@ track(struct harness_hv *h, bool on)
 }
 
 int
-harness_hv_path(char *buf, size_t len)
+harness_build_path(const char *rel, char *buf, size_t len)
 {
-	const char *env = getenv("XYLEM_HV");
 	char self[4096], *slash;
 	ssize_t n;
 	int i;
 
-	if (env && env[0]) {
-		if ((size_t)snprintf(buf, len, "%s", env) >= len)
-			return -ENAMETOOLONG;
-		return 0;
-	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n < 0)
 		return -errno;
@@ -93,27 +87,33 @@ harness_hv_path(char *buf, size_t len)
 			return -ENOENT;
 		*slash = '\0';
 	}
-	if ((size_t)snprintf(buf, len, "%s/bin/xylem-hv", self) >= len)
+	if ((size_t)snprintf(buf, len, "%s/%s", self, rel) >= len)
 		return -ENAMETOOLONG;
 	return 0;
 }
 
 int
+harness_hv_path(char *buf, size_t len)
+{
+	const char *env = getenv("XYLEM_HV");
+
+	if (env && env[0]) {
+		if ((size_t)snprintf(buf, len, "%s", env) >= len)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	return harness_build_path("bin/xylem-hv", buf, len);
+}
+
+int
 harness_guest_path(const char *name, char *buf, size_t len)
 {
-	char self[4096], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char rel[256];
 
-	if (n < 0)
-		return -errno;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return -ENOENT;
-	*slash = '\0';
-	if ((size_t)snprintf(buf, len, "%s/guests/%s", self, name) >= len)
+	if ((size_t)snprintf(rel, sizeof(rel), "tests/guests/%s", name) >=
+	    sizeof(rel))
 		return -ENAMETOOLONG;
-	return 0;
+	return harness_build_path(rel, buf, len);
 }
 
 const char *

@@ -25,6 +25,10 @@ struct harness_hv {
  * it is not reported here.  Callers print the reason and skip. */
 const char *harness_skip_reason(void);
 
+/* Path of rel inside the build directory the running test binary lives
+ * in (build/tests/x -> build/<rel>). */
+int harness_build_path(const char *rel, char *buf, size_t len);
+
 /* Path of xylem-hv: $XYLEM_HV if set, else ../bin/xylem-hv relative to
  * the running test binary (build/tests/x -> build/bin/xylem-hv). */
 int harness_hv_path(char *buf, size_t len);

@@ -15,54 +15,23 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "proc.h"
-
-static int
-build_dir(char *buf, size_t len)
-{
-	char self[4096], *slash;
-	ssize_t n;
-	int i;
-
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return -errno;
-	self[n] = '\0';
-	for (i = 0; i < 2; i++) { /* strip "/tests/<name>" */
-		slash = strrchr(self, '/');
-		if (!slash)
-			return -ENOENT;
-		*slash = '\0';
-	}
-	if ((size_t)snprintf(buf, len, "%s", self) >= len)
-		return -ENAMETOOLONG;
-	return 0;
-}
 
 int
 proc_bin_path(const char *name, char *buf, size_t len)
 {
-	char dir[4096];
-	int rc = build_dir(dir, sizeof(dir));
+	char rel[256];
 
-	if (rc < 0)
-		return rc;
-	if ((size_t)snprintf(buf, len, "%s/bin/%s", dir, name) >= len)
+	if ((size_t)snprintf(rel, sizeof(rel), "bin/%s", name) >= sizeof(rel))
 		return -ENAMETOOLONG;
-	return 0;
+	return harness_build_path(rel, buf, len);
 }
 
 int
 proc_guest_path(char *buf, size_t len)
 {
-	char dir[4096];
-	int rc = build_dir(dir, sizeof(dir));
-
-	if (rc < 0)
-		return rc;
-	if ((size_t)snprintf(buf, len, "%s/guest/xylem-guest.elf", dir) >= len)
-		return -ENAMETOOLONG;
-	return 0;
+	return harness_build_path("guest/xylem-guest.elf", buf, len);
 }
 
 int

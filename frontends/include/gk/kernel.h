@@ -20,6 +20,9 @@
 #define GK_HEAP_CLASSES 7 /* 32 B .. 2 KiB */
 
 struct heap_free;
+struct xenbus;
+struct consfront;
+struct gk_smp;
 
 /* The kernel context.  Created zeroed in .bss; gk_start() fills it in
  * order (console, cmdline, memory, shared_info, events, time, grants) and
@@ -43,6 +46,13 @@ struct gk_kernel {
 	struct heap_free *heap_lists[GK_HEAP_CLASSES]; /* heap.c */
 	int trap_nesting;			       /* trap.c */
 	uint64_t boot_tsc;			       /* TSC at gk_start */
+	struct xenbus *xenbus; /* xenbus.c; NULL before xenbus_init */
+	struct consfront *consfront; /* consfront.c; NULL: console_io */
+	struct gk_smp *smp; /* smp.c; NULL until the first AP starts */
+	/* The first PVH module (ramdisk), kept out of the page allocator;
+	 * 0 bytes: none, or not inside RAM.  apps/svicheck.c reads it. */
+	uint64_t module_paddr;
+	uint64_t module_bytes;
 };
 
 extern struct gk_kernel gk;
@@ -76,5 +86,10 @@ int gk_app_fault(const char *cmdline);
 int gk_app_hcbench(const char *cmdline);
 int gk_app_hostile(const char *cmdline);
 int gk_app_idle(const char *cmdline);
+int gk_app_svicheck(const char *cmdline);
+int gk_app_echo(const char *cmdline);
+int gk_app_smptest(const char *cmdline);
+int gk_app_spin(const char *cmdline);
+int gk_app_xsbench(const char *cmdline);
 
 #endif

@@ -15,5 +15,20 @@ $(BUILD)/tests/xyl_create_golden_test: $(BUILD)/bin/xyl
 $(BUILD)/obj/tests/unit/dom0-tools/xyl/create_golden_test.o: HOST_CFLAGS += \
 	-DXYL_TEST_CONFIGS=\"$(CURDIR)/tests/unit/dom0-tools/configs\"
 
+# xyl_verbs_golden_test: runs $(BUILD)/bin/xyl with each
+# tests/unit/dom0-tools/verbs/<n>.cmd; compares stdout/stderr/exit status.
+$(eval $(call unit_test,xyl_verbs_golden_test,\
+	tests/unit/dom0-tools/xyl/verbs_golden_test.c,,))
+$(BUILD)/tests/xyl_verbs_golden_test: $(BUILD)/bin/xyl
+$(BUILD)/obj/tests/unit/dom0-tools/xyl/verbs_golden_test.o: HOST_CFLAGS += \
+	-DXYL_TEST_VERBS=\"$(CURDIR)/tests/unit/dom0-tools/verbs\" \
+	-DXYL_MAN_PAGE=\"$(CURDIR)/docs/man/xyl.1\" \
+	-DXYL_SYSTEMD_DIR=\"$(CURDIR)/dom0-tools/systemd\"
+
+# xyl_evlog_test: the toolstack's event log (dom0-tools/xyl/evlog.c).
+$(eval $(call unit_test,xyl_evlog_test,\
+	tests/unit/dom0-tools/xyl/evlog_test.c dom0-tools/xyl/evlog.c,,\
+	$(JSONC_LIBS)))
+
 $(eval $(call unit_test,dom0_log_test,\
 	tests/unit/dom0-tools/common/log_test.c $(DOM0_COMMON_SRCS),,))

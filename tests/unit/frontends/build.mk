@@ -18,3 +18,18 @@ $(eval $(call unit_test,gk_page_alloc_test,\
 $(eval $(call unit_test,gk_printf_test,\
 	frontends/lib/printf.c \
 	tests/unit/frontends/lib/printf_test.c,,))
+$(eval $(call unit_test,gk_xenbus_wire_test,\
+	frontends/kernel/xenbus_wire.c \
+	tests/unit/frontends/kernel/xenbus_wire_test.c,,))
+$(eval $(call unit_test,gk_consfront_ring_test,\
+	frontends/kernel/consfront_ring.c \
+	tests/unit/frontends/kernel/consfront_ring_test.c,,))
+
+# svifront_test: the guest's svi extractor (frontends/svi/) against volumes
+# made by dom0's writer (libsvi, which the test links for that only).
+$(eval $(call unit_test,svifront_test,\
+	frontends/svi/svifront.c \
+	frontends/svi/svifront_crc.c \
+	frontends/svi/svifront_inflate.c \
+	tests/unit/frontends/svi/svifront_test.c,\
+	$(BUILD)/lib/libsvi.a,$(ZLIB_LIBS)))

@@ -7,6 +7,8 @@ $(eval $(call unit_test,control_test,\
 # xylem-hv faked (tests/lib/fake_ctl_world.c); clients are libxylemctl.
 $(eval $(call unit_test,ctl_server_test,\
 	hypervisor/control.c \
+	hypervisor/credit.c \
+	hypervisor/credit_cap.c \
 	hypervisor/ctl_client.c \
 	hypervisor/ctl_domain.c \
 	hypervisor/ctl_event.c \
@@ -15,6 +17,8 @@ $(eval $(call unit_test,ctl_server_test,\
 	hypervisor/ctl_log.c \
 	hypervisor/ctl_mem.c \
 	hypervisor/ctl_parse.c \
+	hypervisor/ctl_sched.c \
+	hypervisor/smp.c \
 	tests/lib/fake_ctl_world.c \
 	tests/unit/hypervisor/ctl_server_test.c,\
 	$(BUILD)/lib/libxylemctl.a,))

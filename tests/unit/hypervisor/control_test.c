@@ -26,6 +26,10 @@ struct pkt {
 		struct xyl_ctl_evtchn_port port;
 		struct xyl_ctl_log_read log;
 		struct xyl_ctl_events_subscribe sub;
+		struct xyl_ctl_domain_rename rename;
+		struct xyl_ctl_sched_credit sched;
+		struct xyl_ctl_vcpu_pin pin;
+		struct xyl_ctl_vcpu_set vcpu_set;
 		uint8_t raw[8192];
 	} b;
 };
@@ -363,6 +367,79 @@ START_TEST(test_noise)
 }
 END_TEST
 
+START_TEST(test_rename)
+{
+	size_t n = mk(XYL_CTL_DOMAIN_RENAME, sizeof(pk.b.rename));
+
+	pk.b.rename.domid = 2;
+	strcpy(pk.b.rename.name, "web2");
+	ck_assert_int_eq(parse(n, 0), 0);
+	ck_assert_str_eq(req.u.rename.name, "web2");
+	strcpy(pk.b.rename.name, "99");
+	expect_fail(parse(n, 0), -EINVAL, "digits");
+	strcpy(pk.b.rename.name, "a/b");
+	expect_fail(parse(n, 0), -EINVAL, "bad character");
+	memset(pk.b.rename.name, 'a', sizeof(pk.b.rename.name));
+	ck_assert_int_eq(parse(n, 0), -EINVAL);
+	strcpy(pk.b.rename.name, "ok");
+	pk.b.rename.pad = 1;
+	expect_fail(parse(n, 0), -EINVAL, "reserved");
+	pk.b.rename.pad = 0;
+	pk.b.rename.domid = XYL_DOMID_MAX + 1;
+	expect_fail(parse(n, 0), -EINVAL, "domid");
+	ck_assert_int_eq(parse(mk(XYL_CTL_DOMAIN_RENAME, 4), 0), -EINVAL);
+}
+END_TEST
+
+/* Issue 8: scheduler and vCPU requests; ranges that need the domain are
+ * the handler's (tests/unit/hypervisor/ctl_server_test.c). */
+START_TEST(test_sched_requests)
+{
+	size_t n = mk(XYL_CTL_SCHED_CREDIT_SET, sizeof(pk.b.sched));
+
+	pk.b.sched = (struct xyl_ctl_sched_credit){
+		.domid = 2, .weight = 512, .cap = XYL_SCHED_KEEP};
+	ck_assert_int_eq(parse(n, 0), 0);
+	ck_assert_uint_eq(req.u.sched.weight, 512);
+	pk.b.sched.weight = 65536;
+	expect_fail(parse(n, 0), -EINVAL, "weight");
+	pk.b.sched.weight = 0;
+	pk.b.sched.cap = 100 * XYL_MAX_VCPUS + 1;
+	expect_fail(parse(n, 0), -EINVAL, "cap");
+	pk.b.sched.cap = 0;
+	pk.b.sched.pad = 1;
+	expect_fail(parse(n, 0), -EINVAL, "reserved");
+	pk.b.sched.pad = 0;
+	pk.b.sched.domid = XYL_DOMID_MAX + 1;
+	expect_fail(parse(n, 0), -EINVAL, "domid");
+	n = mk(XYL_CTL_SCHED_CREDIT_GET, sizeof(pk.b.domid));
+	pk.b.domid.domid = 2;
+	ck_assert_int_eq(parse(n, 0), 0);
+	ck_assert_uint_eq(ctl_reply_body_size(XYL_CTL_SCHED_CREDIT_GET),
+			  sizeof(struct xyl_ctl_sched_credit));
+	n = mk(XYL_CTL_VCPU_LIST, sizeof(pk.b.domid));
+	pk.b.domid.domid = 2;
+	ck_assert_int_eq(parse(n, 0), 0);
+	n = mk(XYL_CTL_VCPU_PIN, sizeof(pk.b.pin));
+	pk.b.pin = (struct xyl_ctl_vcpu_pin){.domid = 2, .vcpu = 1, .cpus = 3};
+	ck_assert_int_eq(parse(n, 0), 0);
+	pk.b.pin.vcpu = XYL_VCPU_ALL;
+	ck_assert_int_eq(parse(n, 0), 0);
+	pk.b.pin.vcpu = XYL_MAX_VCPUS;
+	expect_fail(parse(n, 0), -EINVAL, "vcpu");
+	pk.b.pin.vcpu = 0;
+	pk.b.pin.cpus = 0;
+	expect_fail(parse(n, 0), -EINVAL, "empty");
+	n = mk(XYL_CTL_VCPU_SET, sizeof(pk.b.vcpu_set));
+	pk.b.vcpu_set = (struct xyl_ctl_vcpu_set){.domid = 2, .nr_online = 0};
+	expect_fail(parse(n, 0), -EINVAL, "nr_online");
+	pk.b.vcpu_set.nr_online = XYL_MAX_VCPUS + 1;
+	expect_fail(parse(n, 0), -EINVAL, "nr_online");
+	pk.b.vcpu_set.nr_online = 1;
+	ck_assert_int_eq(parse(n, 0), 0);
+}
+END_TEST
+
 START_TEST(test_type_names_and_sizes)
 {
 	ck_assert_str_eq(ctl_type_name(XYL_CTL_DOMAIN_CREATE), "DOMAIN_CREATE");
@@ -398,6 +475,8 @@ control_suite(void)
 	tcase_add_test(tc, test_subscribe);
 	tcase_add_test(tc, test_log_requests);
 	tcase_add_test(tc, test_noise);
+	tcase_add_test(tc, test_rename);
+	tcase_add_test(tc, test_sched_requests);
 	tcase_add_test(tc, test_type_names_and_sizes);
 	suite_add_tcase(s, tc);
 	return s;

@@ -7,6 +7,7 @@ $(eval $(call unit_test,elf_test,\
 # hypercall_test: dispatch, guest copies and hc_* argument checks, with
 # the rest of the hypervisor faked (tests/lib/fake_core.c).
 $(eval $(call unit_test,hypercall_test,\
+	hypervisor/callback.c \
 	hypervisor/hc_console.c \
 	hypervisor/hc_hvm.c \
 	hypervisor/hc_memory.c \
@@ -17,6 +18,7 @@ $(eval $(call unit_test,hypercall_test,\
 	hypervisor/hypercall.c \
 	hypervisor/log.c \
 	hypervisor/memory.c \
+	hypervisor/smp.c \
 	tests/lib/fake_core.c \
 	tests/unit/hypervisor/hypercall_test.c,,))
 # log_test: byte rings, the guest-line limiter and the main loop.

@@ -252,6 +252,33 @@ START_TEST(test_round_trips)
 }
 END_TEST
 
+/* Issue 8's requests through the real handlers (ctl_sched.c) and the
+ * real credit.c/smp.c on a fake domain: it has no vCPUs and no cgroup. */
+START_TEST(test_sched_requests)
+{
+	struct xyl_ctl_vcpu_list_reply l;
+	struct xylctl *x = open_client();
+	uint32_t w, c;
+
+	ck_assert_int_eq(xylctl_sched_credit_set(x, 3, 512, XYL_SCHED_KEEP), 0);
+	ck_assert_int_eq(xylctl_sched_credit_get(x, 3, &w, &c), 0);
+	ck_assert_uint_eq(w, 512);
+	ck_assert_uint_eq(c, 0);
+	/* cap > 100 * nr_vcpus (0 here) */
+	ck_assert_int_eq(xylctl_sched_credit_set(x, 3, 0, 50), -EINVAL);
+	ck_assert_int_eq(xylctl_sched_credit_set(x, 3, 70000, 0), -EINVAL);
+	ck_assert_int_eq(xylctl_sched_credit_get(x, 4, &w, &c), -ESRCH);
+	ck_assert_int_eq(xylctl_vcpu_list(x, 3, &l), 0);
+	ck_assert_uint_eq(l.nr_vcpus, 0);
+	ck_assert_int_eq(xylctl_vcpu_pin(x, 3, 0, 1), -EINVAL);
+	ck_assert_int_eq(xylctl_vcpu_pin(x, 3, XYL_VCPU_ALL, 0), -EINVAL);
+	ck_assert_int_eq(xylctl_vcpu_pin(x, 3, 64, 1), -EINVAL);
+	ck_assert_int_eq(xylctl_vcpu_set(x, 3, 1), -EINVAL);
+	ck_assert_int_eq(xylctl_vcpu_set(x, 3, 0), -EINVAL);
+	xylctl_close(x);
+}
+END_TEST
+
 static int
 kernel_memfd(const char *bytes)
 {
@@ -560,6 +587,7 @@ ctl_server_suite(void)
 	tcase_add_test(tc, test_socket_setup);
 	tcase_add_test(tc, test_stale_socket_and_stop);
 	tcase_add_test(tc, test_round_trips);
+	tcase_add_test(tc, test_sched_requests);
 	tcase_add_test(tc, test_create);
 	tcase_add_test(tc, test_hostile_raw);
 	tcase_add_test(tc, test_evtchn_owner);

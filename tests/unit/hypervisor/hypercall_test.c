@@ -16,6 +16,7 @@
 #include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>
+#include <xen/hvm/hvm_vcpu.h>
 #include <xen/version.h>
 
 #include "xylem/hcall.h"
@@ -289,14 +290,32 @@ START_TEST(test_hvm_params)
 		-EINVAL);
 	ck_assert_int_eq(hvm_param(HVMOP_get_param, 3, HVM_PARAM_STORE_PFN, 0),
 			 -EPERM);
-	/* Linux's "look enlightened" GSI 1 is accepted; vector type is not
-	 * deliverable through a LAPIC and is refused. */
+	/* Linux's "look enlightened" GSI 1 is accepted; the vector type
+	 * arms callback.c's delivery; PCI INTx, low vectors and stray bits
+	 * are refused. */
 	ck_assert_int_eq(hvm_param(HVMOP_set_param, DOMID_SELF,
 				   HVM_PARAM_CALLBACK_IRQ, 1),
 			 0);
+	ck_assert_uint_eq(atomic_load(&d->callback_vector), 0);
 	ck_assert_int_eq(hvm_param(HVMOP_set_param, DOMID_SELF,
 				   HVM_PARAM_CALLBACK_IRQ, (2ull << 56) | 0xf3),
-			 -EOPNOTSUPP);
+			 0);
+	ck_assert_uint_eq(atomic_load(&d->callback_vector), 0xf3);
+	ck_assert_int_eq(hvm_param(HVMOP_set_param, DOMID_SELF,
+				   HVM_PARAM_CALLBACK_IRQ, (2ull << 56) | 0x05),
+			 -EINVAL);
+	ck_assert_int_eq(hvm_param(HVMOP_set_param, DOMID_SELF,
+				   HVM_PARAM_CALLBACK_IRQ,
+				   (2ull << 56) | 0x1f3),
+			 -EINVAL);
+	ck_assert_int_eq(hvm_param(HVMOP_set_param, DOMID_SELF,
+				   HVM_PARAM_CALLBACK_IRQ, (1ull << 56) | 3),
+			 -EINVAL);
+	ck_assert_uint_eq(atomic_load(&d->callback_vector), 0xf3);
+	ck_assert_int_eq(hvm_param(HVMOP_set_param, DOMID_SELF,
+				   HVM_PARAM_CALLBACK_IRQ, 0),
+			 0);
+	ck_assert_uint_eq(atomic_load(&d->callback_vector), 0);
 	ck_assert_int_eq(
 		hc(__HYPERVISOR_hvm_op, HVMOP_get_param, 0xfffff000u, 0),
 		-EFAULT);
@@ -326,6 +345,61 @@ START_TEST(test_upcall_vector)
 }
 END_TEST
 
+static int64_t
+vcpu_initialise(uint32_t id, const struct vcpu_hvm_context *ctx)
+{
+	memcpy(gpa(BUF_GPA), ctx, sizeof(*ctx));
+	return hc(__HYPERVISOR_vcpu_op, VCPUOP_initialise, id, BUF_GPA);
+}
+
+/* VCPUOP_initialise/up/down (smp.c): the context is checked, then queued
+ * for the target's thread; up needs initialise; down interrupts it. */
+START_TEST(test_vcpu_bringup)
+{
+	struct vcpu_hvm_context c = {.mode = VCPU_HVM_MODE_64B};
+	struct vcpu_hvm_x86_64 *r = &c.cpu_regs.x86_64;
+
+	atomic_store(&d->vcpus[1].is_up, false);
+	ck_assert_int_eq(vcpu_initialise(1, &c), -EINVAL); /* cr0 = 0 */
+	r->cr0 = 0x80000011;
+	r->cr4 = 0x20;
+	r->efer = 0x100;
+	r->cr3 = 0x10000;
+	r->rip = 0x100000;
+	r->rsp = 0x200000;
+	c.mode = VCPU_HVM_MODE_32B;
+	ck_assert_int_eq(vcpu_initialise(1, &c), -EOPNOTSUPP);
+	c.mode = 7;
+	ck_assert_int_eq(vcpu_initialise(1, &c), -EINVAL);
+	c.mode = VCPU_HVM_MODE_64B;
+	c.pad = 1;
+	ck_assert_int_eq(vcpu_initialise(1, &c), -EINVAL);
+	c.pad = 0;
+	r->cr3 = FAKE_CORE_RAM_BYTES; /* outside RAM */
+	ck_assert_int_eq(vcpu_initialise(1, &c), -EINVAL);
+	r->cr3 = 0x10800; /* not page-aligned */
+	ck_assert_int_eq(vcpu_initialise(1, &c), -EINVAL);
+	r->cr3 = 0x10000;
+	r->rip = 0x0000800000000000ull; /* non-canonical */
+	ck_assert_int_eq(vcpu_initialise(1, &c), -EINVAL);
+	r->rip = 0x100000;
+	ck_assert_int_eq(hc(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), -EINVAL);
+	ck_assert_int_eq(vcpu_initialise(1, &c), 0);
+	ck_assert(d->vcpus[1].has_boot_ctx);
+	ck_assert_uint_eq(d->vcpus[1].boot_ctx.rip, 0x100000);
+	ck_assert_int_eq(vcpu_initialise(1, &c), -EEXIST);
+	ck_assert_int_eq(hc(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), 0);
+	ck_assert_int_eq(hc(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0), 1);
+	ck_assert_int_eq(hc(__HYPERVISOR_vcpu_op, VCPUOP_down, 1, 0), 0);
+	ck_assert_int_eq(fake_core_calls()->interrupts, 1);
+	ck_assert_int_eq(hc(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0), 0);
+	ck_assert_int_eq(
+		hc(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, 0xfffff000u),
+		-EFAULT);
+	ck_assert_int_eq(hc(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), 0);
+}
+END_TEST
+
 START_TEST(test_vcpu_op)
 {
 	struct vcpu_register_vcpu_info r = {.mfn = 0x30, .offset = 0x40};
@@ -338,7 +412,7 @@ START_TEST(test_vcpu_op)
 	ck_assert_int_eq(hc(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 0, 0), 1);
 	ck_assert_int_eq(hc(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0), 0);
 	ck_assert_int_eq(hc(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 2, 0), -ENOENT);
-	ck_assert_int_eq(hc(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), -ENOSYS);
+	ck_assert_int_eq(hc(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), -EINVAL);
 	memcpy(gpa(BUF_GPA), &r, sizeof(r));
 	ck_assert_int_eq(
 		hc(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, BUF_GPA),
@@ -457,6 +531,7 @@ main(void)
 	tcase_add_test(tc, test_hvm_params);
 	tcase_add_test(tc, test_upcall_vector);
 	tcase_add_test(tc, test_vcpu_op);
+	tcase_add_test(tc, test_vcpu_bringup);
 	tcase_add_test(tc, test_sched_op);
 	tcase_add_test(tc, test_hcpage);
 	suite_add_tcase(s, tc);

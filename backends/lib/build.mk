@@ -1,0 +1,9 @@
+# backends/lib: the shared backend library (prefix be_): rings, grants,
+# event channels, xenbus, counters.  Backends add $(BE_LIB_SRCS) to their
+# source list.  One file per line, sorted.
+BE_LIB_SRCS := \
+	backends/lib/evtchn.c \
+	backends/lib/grant.c \
+	backends/lib/ring.c \
+	backends/lib/stats.c \
+	backends/lib/xenbus.c

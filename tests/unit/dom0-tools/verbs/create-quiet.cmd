@@ -1,0 +1,4 @@
+create
+-q
+-n
+xl-override.cfg

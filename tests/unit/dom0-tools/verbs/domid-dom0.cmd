@@ -1,0 +1,2 @@
+domid
+Domain-0

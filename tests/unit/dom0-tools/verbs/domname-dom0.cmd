@@ -1,0 +1,2 @@
+domname
+0

@@ -1,0 +1,2 @@
+domname
+web1

@@ -1,0 +1,2 @@
+mem-set
+web1

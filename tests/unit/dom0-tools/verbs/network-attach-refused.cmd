@@ -1,0 +1,3 @@
+network-attach
+web1
+mac=00:16:3e:00:00:01

@@ -1,0 +1,3 @@
+network-detach
+web1
+0

@@ -1,0 +1,2 @@
+pause
+web1

@@ -1,0 +1,2 @@
+uptime
+-x

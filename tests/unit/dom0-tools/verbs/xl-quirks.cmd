@@ -1,0 +1,3 @@
+create
+-n
+xl-quirks.cfg
