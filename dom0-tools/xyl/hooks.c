@@ -324,23 +324,30 @@ event_config(const struct xyl *x, xyl_domid_t domid, const struct config *cfg)
 	return json_object_from_file(path);
 }
 
+/* The domain's uuid and (if the caller gave none) name: from xylem-hv
+ * while it exists, else from its config. */
 static void
-event_uuid(const struct xyl *x, xyl_domid_t domid, struct json_object *conf,
-	   char uuid[37])
+event_identity(const struct xyl *x, xyl_domid_t domid, struct json_object *conf,
+	       char uuid[37], char name[XYL_NAME_MAX])
 {
 	struct xyl_dominfo info;
 	struct json_object *u;
 	struct xylctl *c;
 
-	uuid[0] = '\0';
+	uuid[0] = name[0] = '\0';
 	if (domid != XYL_EVENT_NO_DOMID && xylctl_open(x->rundir, &c) == 0) {
-		if (xylctl_domain_getinfo(c, domid, &info) == 0)
+		if (xylctl_domain_getinfo(c, domid, &info) == 0) {
 			config_uuid_format(info.uuid, uuid);
+			snprintf(name, XYL_NAME_MAX, "%s", info.name);
+		}
 		xylctl_close(c);
 	}
 	if (!uuid[0] && conf && json_object_object_get_ex(conf, "uuid", &u) &&
 	    json_object_is_type(u, json_type_string))
 		snprintf(uuid, 37, "%s", json_object_get_string(u));
+	if (!name[0] && conf && json_object_object_get_ex(conf, "name", &u) &&
+	    json_object_is_type(u, json_type_string))
+		snprintf(name, XYL_NAME_MAX, "%s", json_object_get_string(u));
 }
 
 int
@@ -360,11 +367,14 @@ xyl_event_json(struct xyl *x, const char *event, xyl_domid_t domid,
 {
 	struct json_object *rec, *full;
 	struct hook_call hc = {.event = event, .name = name};
+	char found_name[XYL_NAME_MAX];
 	int r;
 
 	if (msg && msg_cap)
 		msg[0] = '\0';
-	event_uuid(x, domid, conf, hc.uuid);
+	event_identity(x, domid, conf, hc.uuid, found_name);
+	if (!name && found_name[0])
+		name = hc.name = found_name;
 	if (domid != XYL_EVENT_NO_DOMID)
 		snprintf(hc.domid, sizeof(hc.domid), "%u", domid);
 	rec = evlog_record("xyl", event,

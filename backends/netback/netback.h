@@ -1,0 +1,199 @@
+/*
+ * backends/netback/netback.h: xylem-netback's objects: the program context
+ * (struct netback), one struct netback_dom per frontend domain (its memory
+ * and grant table), one struct netback_vif per backend/vif/D/N with its TAP
+ * device, TX and RX rings, and the validated TX packet.  One thread (the
+ * epoll loop in backend.c): no locks.
+ */
+#ifndef NETBACK_H
+#define NETBACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <xen/io/netif.h>
+
+#include "dlog.h"
+#include "evtchn.h"
+#include "grant.h"
+#include "ring.h"
+#include "xenbus.h"
+#include "xylctl.h"
+
+#define NETBACK_PROGRAM	  "xylem-netback"
+#define NETBACK_VIF_DIR	  "/local/domain/0/backend/vif"
+/* Slots one TX packet may use (netif.h: a backend must take at least
+ * XEN_NETIF_NR_SLOTS_MIN); more is a broken frontend. */
+#define NETBACK_TX_MAX_SLOTS XEN_NETIF_NR_SLOTS_MIN
+#define NETBACK_MAX_PKT	     (XEN_NETIF_MAX_TX_SIZE)
+#define NETBACK_MTU_MIN	     68
+#define NETBACK_MTU_MAX	     9000
+#define NETBACK_ETH_HLEN     14
+
+/* ---- tx_parse.c: the only reader of raw TX requests' meaning ---- */
+
+/* One data slot of a validated TX packet. */
+struct netback_tx_seg {
+	uint32_t gref;
+	uint16_t offset;
+	uint16_t len;
+};
+
+/* A TX packet: the slots it used (each needs a response, in order) and
+ * its data segments, checked against the page and the size rules. */
+struct netback_tx_pkt {
+	uint16_t ids[NETBACK_TX_MAX_SLOTS]; /* ids of every slot taken */
+	bool is_extra[NETBACK_TX_MAX_SLOTS]; /* slot was an extra-info */
+	uint32_t nr_slots;
+	struct netback_tx_seg segs[NETBACK_TX_MAX_SLOTS];
+	uint32_t nr_segs;
+	uint32_t len; /* total bytes: the first slot's size */
+	bool is_csum_blank;
+	bool is_gso; /* a GSO extra came: we did not offer it */
+};
+
+/* Parser state fed one raw request at a time. */
+struct netback_tx_parser {
+	struct netback_tx_pkt pkt;
+	uint32_t seg_bytes; /* sum of the slots after the first */
+	bool want_more;	    /* previous data slot had more_data */
+	bool want_extra;    /* extra-info slot(s) follow */
+	int error;	    /* first error seen (-EINVAL ...), kept to the end */
+};
+
+void netback_tx_parse_begin(struct netback_tx_parser *p);
+/* Feed the next request (a private copy).  1 = the packet is complete
+ * (p->pkt ready; p->error says whether it is valid), 0 = more slots
+ * belong to it, -EPROTO = the packet uses more than NETBACK_TX_MAX_SLOTS
+ * (the ring is unusable: close the vif). */
+int netback_tx_parse_slot(struct netback_tx_parser *p,
+			  const struct netif_tx_request *req, uint32_t mtu);
+
+/* Fill the IPv4 TCP/UDP checksum of a frame whose guest left it blank
+ * (NETTXF_csum_blank).  0, or -EINVAL if the frame is not such a packet. */
+int netback_csum_fill(uint8_t *frame, uint32_t len);
+
+/* ---- program objects ---- */
+
+struct netback;
+
+enum netback_src {
+	NETBACK_SRC_XS = 1,
+	NETBACK_SRC_EVTCHN,
+	NETBACK_SRC_TAP,
+	NETBACK_SRC_TIMER,
+	NETBACK_SRC_SIGNAL,
+};
+struct netback_evsrc {
+	enum netback_src kind;
+	void *obj;
+};
+
+/* One frontend domain.  Owner: struct netback's list; refs counts vifs
+ * that have it mapped. */
+struct netback_dom {
+	struct netback_dom *next;
+	struct netback *nb;
+	xyl_domid_t domid;
+	uint32_t refs;
+	struct xylctl_guest_mem mem;
+	struct be_gnttab gnttab;
+};
+
+struct netback_vif_stats {
+	uint64_t tx_packets, tx_bytes, tx_dropped, tx_errors;
+	uint64_t rx_packets, rx_bytes, rx_dropped, rx_errors;
+	uint64_t rx_stalls;  /* TAP paused: no RX buffer posted */
+	uint64_t tx_batches; /* TX processing runs that found packets */
+};
+
+enum netback_vif_phase {
+	NETBACK_VIF_NEW = 0,
+	NETBACK_VIF_INITWAIT,
+	NETBACK_VIF_CONNECTED,
+	NETBACK_VIF_CLOSING,
+	NETBACK_VIF_CLOSED,
+	NETBACK_VIF_FAILED, /* TAP or hotplug failed */
+};
+
+/* One vif.  Owner: struct netback's list; created when backend/vif/D/N
+ * appears, freed when it goes.  Owns the TAP fd, the ring mappings and
+ * the event channel. */
+struct netback_vif {
+	struct netback_vif *next;
+	struct netback *nb;
+	xyl_domid_t domid;
+	uint32_t devid;
+	char be_dir[BE_XS_PATH_MAX];
+	char fe_dir[BE_XS_PATH_MAX];
+	char ifname[16]; /* IFNAMSIZ */
+	char script[256];
+	uint32_t mtu;
+	enum netback_vif_phase phase;
+	bool is_seen;
+	bool is_hotplugged; /* script ran "online" */
+	bool use_coalesce;
+	bool use_sg;	       /* frontend feature-sg: multi-slot RX */
+	bool is_rx_paused;     /* TAP out of epoll: no RX buffers */
+	int tap_fd;
+	struct netback_dom *dom; /* while connected */
+	struct be_ring_map tx_map, rx_map;
+	struct be_ring tx, rx;
+	struct be_evtchn evtchn;
+	struct netback_evsrc ev_src, tap_src;
+	struct netback_vif_stats stats;
+	struct dlog_ratelimit rl;
+	uint8_t *buf; /* NETBACK_MAX_PKT bytes: one frame in flight */
+};
+
+/* The program.  Owner: main.c. */
+struct netback {
+	const char *rundir;
+	char state_dir[256]; /* rundir/netback: stats */
+	struct xylctl *ctl;
+	struct xs_handle *xs;
+	int epfd, timer_fd, signal_fd;
+	bool is_stopping;
+	int exit_code;
+	uint64_t nr_frees; /* bumped when vifs disconnect: stale epoll data */
+	struct netback_evsrc xs_src, timer_src, signal_src;
+	struct netback_dom *doms;
+	struct netback_vif *vifs;
+};
+
+/* backend.c */
+int netback_init(struct netback *nb, const char *rundir);
+int netback_run(struct netback *nb);
+void netback_fini(struct netback *nb);
+int netback_epoll_add(struct netback *nb, int fd, struct netback_evsrc *src);
+int netback_epoll_set(struct netback *nb, int fd, struct netback_evsrc *src,
+		      bool on);
+void netback_epoll_del(struct netback *nb, int fd);
+struct netback_dom *netback_dom_get(struct netback *nb, xyl_domid_t domid,
+				    int *err);
+void netback_dom_put(struct netback_dom *dom);
+
+/* vif.c */
+struct netback_vif *netback_vif_new(struct netback *nb, xyl_domid_t domid,
+				    uint32_t devid);
+void netback_vif_update(struct netback_vif *vif);
+void netback_vif_free(struct netback_vif *vif);
+void netback_vif_write_stats(struct netback_vif *vif);
+void netback_vif_fail(struct netback_vif *vif, const char *why);
+
+/* connect.c */
+int netback_vif_connect(struct netback_vif *vif, bool is_resume);
+void netback_vif_disconnect(struct netback_vif *vif);
+
+/* tap.c */
+int netback_tap_open(const char *name, uint32_t mtu, int *fd);
+int netback_tap_set_up(const char *name, uint32_t mtu);
+/* Run the hotplug script: action "online"/"offline".  0 or -errno. */
+int netback_hotplug(struct netback_vif *vif, const char *action);
+
+/* datapath.c */
+void netback_vif_kick(struct netback_vif *vif);
+void netback_vif_tx(struct netback_vif *vif);
+void netback_vif_rx(struct netback_vif *vif);
+
+#endif
