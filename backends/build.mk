@@ -2,3 +2,4 @@
 include backends/consoled/build.mk
 include backends/lib/build.mk
 include backends/blkback/build.mk
+include backends/netback/build.mk

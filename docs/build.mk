@@ -4,4 +4,6 @@ MAN_PAGES := \
 	docs/man/xylem-blkback.8 \
 	docs/man/xylem-consoled.8 \
 	docs/man/xylem-hv.8 \
+	docs/man/xylem-netback.8 \
+	docs/man/xylem-sharedtimer.8 \
 	docs/man/xylem-xenstored.8

@@ -21,5 +21,6 @@ HV_SRCS += \
 	hypervisor/memory.c \
 	hypervisor/pvh.c \
 	hypervisor/smp.c \
+	hypervisor/stimer.c \
 	hypervisor/timer.c \
 	hypervisor/vcpu.c

@@ -1,14 +1,16 @@
 /*
- * hypervisor/ctl_host.c: host-wide control requests: HOST_INFO and
- * EVENTS_SUBSCRIBE, plus the domain lookup the per-domain handlers share.
- * Inputs arrive validated by ctl_parse_request.
+ * hypervisor/ctl_host.c: host-wide control requests: HOST_INFO,
+ * EVENTS_SUBSCRIBE and SHARED_TIMER_MAP, plus the domain lookup the per-domain
+ * handlers share. Inputs arrive validated by ctl_parse_request.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "xylem/sharedtimer.h"
 #include "ctl_priv.h"
 #include "domain.h"
 #include "hv.h"
@@ -89,5 +91,30 @@ ctl_events_subscribe(struct ctl_client *c, const struct ctl_request *r,
 	}
 	c->is_subscriber = true;
 	c->event_domid = r->u.sub.domid;
+	return 0;
+}
+
+int
+ctl_shared_timer_map(struct ctl_client *c, const struct ctl_request *r,
+		     const int *fds, struct ctl_reply_out *out)
+{
+	struct xyl_ctl_shared_timer_map_reply *m = out->body;
+	struct hv *hv = c->srv->hv;
+	int fd;
+
+	(void)r;
+	(void)fds;
+	if (hv->stimer_fd < 0) {
+		snprintf(out->detail, sizeof(out->detail),
+			 "no shared-timer page");
+		return -ENODEV;
+	}
+	/* The reply owns a duplicate; xylem-hv keeps its own. */
+	fd = fcntl(hv->stimer_fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	out->fds[out->nr_fds++] = fd;
+	m->gpa = XYL_STIMER_GPA;
+	m->bytes = XYL_STIMER_BYTES;
 	return 0;
 }

@@ -340,6 +340,8 @@ static const struct ctl_type_desc ctl_types[XYL_CTL_TYPE_COUNT] = {
 	    check_vcpu_set),
 	REQ(DOMAIN_RENAME, "DOMAIN_RENAME", sizeof(struct xyl_ctl_domain_rename),
 	    0, 0, check_rename),
+	REQ(SHARED_TIMER_MAP, "SHARED_TIMER_MAP", 0,
+	    sizeof(struct xyl_ctl_shared_timer_map_reply), 1, NULL),
 };
 
 const char *

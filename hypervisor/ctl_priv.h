@@ -130,6 +130,8 @@ void ctl_emit_simple(struct hv *hv, uint32_t kind, xyl_domid_t domid,
 
 /* One handler per request (ctl_host.c, ctl_domain.c, ctl_mem.c,
  * ctl_evtchn.c, ctl_log.c). */
+int ctl_shared_timer_map(struct ctl_client *c, const struct ctl_request *r,
+			 const int *fds, struct ctl_reply_out *out);
 int ctl_host_info(struct ctl_client *c, const struct ctl_request *r,
 		  const int *fds, struct ctl_reply_out *out);
 int ctl_events_subscribe(struct ctl_client *c, const struct ctl_request *r,

@@ -11,6 +11,7 @@
 #include <xen/xen.h>
 #include <xen/memory.h>
 
+#include "xylem/sharedtimer.h"
 #include "domain.h"
 #include "evtchn.h"
 #include "gnttab.h"
@@ -107,6 +108,7 @@ hc_memory_map(struct vcpu *v, uint64_t arg)
 		{MEMORY_LEGACY_HOLE_END,
 		 d->mem.ram_bytes - MEMORY_LEGACY_HOLE_END, 1},
 		{d->mem.special_gpa, d->mem.special_bytes, 2},
+		{XYL_STIMER_GPA, XYL_STIMER_BYTES, 2}, /* shared timer */
 	};
 	unsigned nr = sizeof(e) / sizeof(e[0]);
 	int rc = guest_copy_from(v, &map, arg, sizeof(map));

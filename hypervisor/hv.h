@@ -57,6 +57,10 @@ struct hv {
 	struct credit_host sched; /* credit.c: cgroup base, host CPUs */
 	/* --boot mode: copy this domain's console_io output to stdout. */
 	xyl_domid_t boot_domid; /* 0 = none */
+	/* The shared-timer page (stimer.c): memfd and a PROT_READ mapping
+	 * that memory.c maps into every guest read-only.  -1/NULL if none. */
+	int stimer_fd;
+	void *stimer_hva;
 };
 
 #endif

@@ -214,6 +214,23 @@ fail:
 }
 
 int
+kvm_set_memslot_ro(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t bytes,
+		   void *hva)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot,
+		.flags = KVM_MEM_READONLY,
+		.guest_phys_addr = gpa,
+		.memory_size = bytes,
+		.userspace_addr = (uint64_t)(uintptr_t)hva,
+	};
+
+	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+		return -errno;
+	return 0;
+}
+
+int
 kvm_set_memslot(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t bytes,
 		void *hva)
 {

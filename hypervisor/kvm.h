@@ -22,6 +22,10 @@ void kvm_close(struct hv *hv);
 int kvm_vm_create(struct hv *hv, int *vm_fd);
 int kvm_set_memslot(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t bytes,
 		    void *hva);
+/* The same, read-only to the guest (KVM_MEM_READONLY): a guest store
+ * there is an MMIO exit. */
+int kvm_set_memslot_ro(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t bytes,
+		       void *hva);
 /* vCPU fd and its mapped kvm_run with sync regs enabled. */
 int kvm_vcpu_create(struct hv *hv, int vm_fd, uint32_t id, int *fd,
 		    struct kvm_run **run);

@@ -27,6 +27,7 @@
 #include "hv.h"
 #include "kvm.h"
 #include "credit.h"
+#include "stimer.h"
 #include "timer.h"
 #include "vcpu.h"
 
@@ -333,6 +334,11 @@ hv_setup(struct hv_main *m)
 		 (unsigned long long)m->hv.tsc_khz,
 		 m->hv.pvclock_flags ? ", stable" : "");
 	credit_host_init(&m->hv);
+	rc = stimer_init(&m->hv);
+	if (rc < 0) {
+		log_err(&m->hv, "shared-timer page: %s", strerror(-rc));
+		return rc;
+	}
 	rc = vcpu_signal_init();
 	if (rc == 0)
 		rc = loop_init(&m->hv.loop);
@@ -396,6 +402,7 @@ hv_teardown(struct hv_main *m)
 		ctl_server_stop(&m->hv);
 	evtchn_dom0_fini(&m->hv);
 	credit_host_fini(&m->hv);
+	stimer_fini(&m->hv);
 	if (m->pid_fd >= 0) {
 		unlink(m->pid_path);
 		close(m->pid_fd);
@@ -412,6 +419,7 @@ main(int argc, char **argv)
 	m.hv.opt.rundir = env && *env ? env : "/run/xylem";
 	m.hv.opt.ctl_gid = (gid_t)-1;
 	m.hv.kvm_fd = m.hv.shutdown_efd = m.sig_fd = m.pid_fd = -1;
+	m.hv.stimer_fd = -1;
 	m.exit_code = 1;
 	if (hv_parse_args(&m, argc, argv) < 0)
 		return 1;

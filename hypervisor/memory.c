@@ -1,7 +1,8 @@
 /*
  * hypervisor/memory.c: a domain's guest memory.  Owns the memfd and its
- * one mapping (RAM then special area), the two KVM memslots over it and
- * any 4 KiB alias slots.  Translation here is bounds-checked; callers on
+ * one mapping (RAM then special area), the two KVM memslots over it, the
+ * read-only slot of the shared-timer page (stimer.c) and any 4 KiB alias
+ * slots.  Translation here is bounds-checked; callers on
  * the guest boundary (hypercall.c) rely on it never overrunning.
  */
 #include <errno.h>
@@ -9,13 +10,16 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "xylem/sharedtimer.h"
 #include "domain.h"
+#include "hv.h"
 #include "kvm.h"
 #include "memory.h"
 
 #define MEMORY_SLOT_RAM		0
 #define MEMORY_SLOT_SPECIAL	1
-#define MEMORY_SLOT_FIRST_ALIAS 2
+#define MEMORY_SLOT_STIMER	2
+#define MEMORY_SLOT_FIRST_ALIAS 3
 #define MEMORY_PAGE		4096ull
 
 int
@@ -52,6 +56,13 @@ memory_init(struct domain *d, uint64_t ram_bytes)
 		goto fail;
 	rc = kvm_set_memslot(d->vm_fd, MEMORY_SLOT_SPECIAL, m->special_gpa,
 			     m->special_bytes, m->hva + ram_bytes);
+	if (rc < 0)
+		goto fail;
+	/* The host-wide shared-timer page, read-only to the guest. */
+	if (d->hv && d->hv->stimer_hva)
+		rc = kvm_set_memslot_ro(d->vm_fd, MEMORY_SLOT_STIMER,
+					XYL_STIMER_GPA, XYL_STIMER_BYTES,
+					d->hv->stimer_hva);
 	if (rc < 0)
 		goto fail;
 	m->next_slot = MEMORY_SLOT_FIRST_ALIAS;
@@ -112,10 +123,12 @@ memory_alias_gfn(struct domain *d, uint64_t gfn, void *hva)
 
 	if (gfn >= (1ull << 40) || ((uintptr_t)hva & (MEMORY_PAGE - 1)))
 		return -EINVAL;
-	/* Only the hole: aliasing over RAM or the special area would make
-	 * two memslots overlap. */
+	/* Only the hole: aliasing over RAM, the special area or the timer
+	 * page would make two memslots overlap. */
 	if (gpa < m->ram_bytes ||
-	    (gpa >= m->special_gpa && gpa < m->special_gpa + m->special_bytes))
+	    (gpa >= m->special_gpa &&
+	     gpa < m->special_gpa + m->special_bytes) ||
+	    gpa == XYL_STIMER_GPA)
 		return -EINVAL;
 	for (uint32_t i = 0; i < m->nr_aliases; i++) {
 		if (m->alias[i].gfn != gfn)

@@ -8,6 +8,8 @@
  *   [special_gpa, special_gpa+special_bytes) special area, e820 reserved:
  *        page 0..XYL_GNTTAB_MAX_FRAMES-1  grant-table frames (home)
  *        then: xenstore ring, console ring, shared_info home, spare pages
+ *   XYL_STIMER_GPA (right after the special area, one page, e820
+ *        reserved): the host-wide shared-timer page, read-only memslot
  *
  * special_gpa is fixed (MEMORY_SPECIAL_GPA) below 4 GiB, in what Xen calls
  * the special-pages area, so it is identical for every domain.

@@ -15,6 +15,7 @@
 #include <xen/xen.h>
 #include <xen/arch-x86/hvm/start_info.h>
 
+#include "xylem/sharedtimer.h"
 #include "memory.h"
 #include "pvh.h"
 
@@ -81,6 +82,8 @@ pvh_write_memmap(const struct pvh_mem *m)
 		{MEMORY_LEGACY_HOLE_END, m->ram_bytes - MEMORY_LEGACY_HOLE_END,
 		 XEN_HVM_MEMMAP_TYPE_RAM, 0},
 		{m->special_gpa, m->special_bytes, XEN_HVM_MEMMAP_TYPE_RESERVED,
+		 0},
+		{XYL_STIMER_GPA, XYL_STIMER_BYTES, XEN_HVM_MEMMAP_TYPE_RESERVED,
 		 0},
 	};
 

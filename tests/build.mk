@@ -7,8 +7,10 @@ include tests/unit/dom0-tools/libxylemctl.mk
 include tests/unit/dom0-tools/libsvi.mk
 include tests/unit/dom0-tools/xyl.mk
 include tests/unit/backends/lib.mk
+include tests/unit/dom0-tools/sharedtimer.mk
 include tests/unit/dom0-tools/xenstored.mk
 include tests/unit/backends/consoled.mk
+include tests/unit/backends/netback.mk
 include tests/unit/frontends/build.mk
 include tests/unit/xenstore-schema/build.mk
 include tests/integration/build.mk

@@ -359,6 +359,12 @@ blkback_init(struct blkback *bb, const char *rundir, uint32_t poll_us)
 			strerror(-rc));
 		return rc;
 	}
+	/* The shared timer for I/O profiling (docs/profiling.md); without
+	 * it devices just do not offer feature-xylem-profile. */
+	rc = xylctl_stimer_map(bb->ctl, false, &bb->stimer);
+	if (rc)
+		log_warn("no shared-timer page (%s): profiling off",
+			 strerror(-rc));
 	bb->xs = xs_open(0);
 	if (!bb->xs) {
 		rc = -errno;
@@ -400,6 +406,7 @@ blkback_fini(struct blkback *bb)
 		free(dev);
 	}
 	blkback_engine_close(bb->engine);
+	xylctl_stimer_unmap(&bb->stimer);
 	if (bb->xs)
 		xs_close(bb->xs);
 	if (bb->ctl)

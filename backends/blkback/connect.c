@@ -183,6 +183,35 @@ blkback_queue_disconnect(struct blkback_queue *q)
 	q->journal = NULL;
 }
 
+/* The frontend's profile area, if both sides offered it
+ * (include/xylem/profile.h).  A bad one only turns profiling off. */
+static void
+blkback_profile_attach(struct blkback_dev *dev)
+{
+	uint32_t gref;
+	int rc;
+
+	if (!dev->bb->stimer.page ||
+	    !be_xs_read_bool(dev->bb->xs, dev->fe_dir, XYL_PROFILE_FEATURE_KEY,
+			     false))
+		return;
+	rc = be_xs_read_u32(dev->bb->xs, dev->fe_dir, XYL_PROFILE_REF_KEY,
+			    &gref);
+	if (rc == 0)
+		rc = be_profile_attach(&dev->prof, &dev->dom->gnttab, gref,
+				       &dev->bb->stimer);
+	if (rc)
+		log_dom_limited(&dev->rl, DLOG_WARN, (int)dev->domid,
+				"vbd %u: profile area: %s; profiling off",
+				dev->devid, strerror(-rc));
+	else if (dev->prof.nr_slots <
+		 dev->nr_queues * dev->queues[0].ring.nr_ents)
+		log_dom_limited(&dev->rl, DLOG_INFO, (int)dev->domid,
+				"vbd %u: profile area covers %u of %u slots",
+				dev->devid, dev->prof.nr_slots,
+				dev->nr_queues * dev->queues[0].ring.nr_ents);
+}
+
 int
 blkback_dev_connect(struct blkback_dev *dev, bool is_resume)
 {
@@ -210,6 +239,7 @@ blkback_dev_connect(struct blkback_dev *dev, bool is_resume)
 		if (rc)
 			goto fail;
 	}
+	blkback_profile_attach(dev);
 	dev->phase = BLKBACK_DEV_CONNECTED;
 	/* After a restart the frontend may have seen us ACTIVE and stopped
 	 * notifying, or missed the event of responses we published: look at
@@ -237,12 +267,24 @@ blkback_dev_disconnect(struct blkback_dev *dev)
 	for (uint32_t i = 0; dev->queues && i < dev->nr_queues; i++)
 		if (dev->queues[i].map.base)
 			blkback_queue_push(&dev->queues[i]);
+	/* The drain reaped every device's I/O, not only ours: publish the
+	 * others' responses too, or a frontend waiting for them stalls
+	 * until its next kick (found by the guest blkfront, blkf). */
+	for (struct blkback_dev *d = dev->bb->devs; d; d = d->next)
+		for (uint32_t i = 0; d != dev && d->queues && i < d->nr_queues;
+		     i++)
+			if (d->queues[i].map.base)
+				blkback_queue_push(&d->queues[i]);
 	if (dev->queues)
 		dev->bb->nr_frees++;
 	for (uint32_t i = 0; dev->queues && i < dev->nr_queues; i++)
 		blkback_queue_disconnect(&dev->queues[i]);
 	free(dev->queues);
 	dev->queues = NULL;
+	if (dev->dom) {
+		blkback_dev_write_stats(dev); /* the last histograms */
+		be_profile_detach(&dev->prof, &dev->dom->gnttab);
+	}
 	if (dev->dom)
 		blkback_dom_put(dev->dom);
 	dev->dom = NULL;

@@ -115,6 +115,8 @@ blkback_dev_publish_features(struct blkback_dev *dev)
 	be_xs_printf(xs, XBT_NULL, d, "multi-queue-max-queues", "%u",
 		     BLKBACK_MAX_QUEUES);
 	be_xs_printf(xs, XBT_NULL, d, XYL_COALESCE_FEATURE_KEY, "1");
+	if (dev->bb->stimer.page)
+		be_xs_printf(xs, XBT_NULL, d, XYL_PROFILE_FEATURE_KEY, "1");
 	be_xs_printf(xs, XBT_NULL, d, "physical-device-path", "%s", "blkback");
 	be_xs_printf(xs, XBT_NULL, d, "hotplug-status", "connected");
 }
@@ -275,6 +277,21 @@ blkback_dev_update(struct blkback_dev *dev)
 	blkback_dev_write_stats(dev);
 }
 
+/* The frontend's histograms, checked, for `xyl profile` (D-N.profile);
+ * the last good copy stays when the frontend is mid-update. */
+static void
+blkback_dev_write_profile(struct blkback_dev *dev)
+{
+	struct be_profile_snap snap;
+	char path[512];
+
+	if (be_profile_snapshot(&dev->prof, &snap))
+		return;
+	snprintf(path, sizeof(path), "%s/%u-%u.profile", dev->bb->state_dir,
+		 dev->domid, dev->devid);
+	be_profile_write(path, &snap);
+}
+
 void
 blkback_dev_write_stats(struct blkback_dev *dev)
 {
@@ -318,11 +335,14 @@ blkback_dev_write_stats(struct blkback_dev *dev)
 		{"batches", rs.batches},
 		{"notify_sent", rs.notify_sent},
 		{"notify_suppressed", rs.notify_suppressed},
+		{"profile", dev->prof.area != NULL},
+		{"profile_stamps", dev->prof.stamps},
 	};
 
 	snprintf(path, sizeof(path), "%s/%u-%u.stats", dev->bb->state_dir,
 		 dev->domid, dev->devid);
 	be_stats_write(path, st, sizeof(st) / sizeof(st[0]));
+	blkback_dev_write_profile(dev);
 }
 
 void
@@ -334,6 +354,9 @@ blkback_dev_free(struct blkback_dev *dev)
 	blkback_image_close(&dev->img);
 	xs_unwatch(dev->bb->xs, dev->fe_dir, "fe");
 	snprintf(path, sizeof(path), "%s/%u-%u.stats", dev->bb->state_dir,
+		 dev->domid, dev->devid);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/%u-%u.profile", dev->bb->state_dir,
 		 dev->domid, dev->devid);
 	unlink(path);
 	for (uint32_t i = 0; i < BLKBACK_MAX_QUEUES; i++) {

@@ -13,6 +13,7 @@
 
 #include "blkback.h"
 #include "dlog.h"
+#include "profile.h"
 
 struct blkback;
 struct blkback_dev;
@@ -120,6 +121,7 @@ struct blkback_dev {
 	struct blkback_queue *queues;
 	struct blkback_dev_stats stats;
 	struct dlog_ratelimit rl;
+	struct be_profile prof; /* while connected, if the frontend gave one */
 };
 
 /* The program.  Owner: main.c. */
@@ -127,6 +129,7 @@ struct blkback {
 	const char *rundir;
 	char state_dir[256]; /* rundir/blkback: journals and stats */
 	struct xylctl *ctl;
+	struct xylctl_stimer stimer; /* read-only; page NULL: none */
 	struct xs_handle *xs;
 	struct blkback_engine *engine;
 	int epfd;

@@ -113,11 +113,22 @@ blkback_queue_push(struct blkback_queue *q)
 		be_evtchn_notify(&q->evtchn);
 }
 
+/* The profile slot of an in-flight entry: queue, then ring index
+ * (include/xylem/profile.h). */
+static uint32_t
+blkback_profile_slot(const struct blkback_queue *q,
+		     const struct blkback_inflight *f)
+{
+	return q->index * q->ring.nr_ents + (uint32_t)(f - q->inflight);
+}
+
 static void
 blkback_inflight_finish(struct blkback_inflight *f, int16_t status)
 {
 	struct blkback_queue *q = f->q;
 
+	be_profile_stamp(&q->dev->prof, blkback_profile_slot(q, f),
+			 XYL_PROFILE_COMPLETE);
 	f->status = status;
 	f->is_done = true;
 	if (status != BLKIF_RSP_OKAY)
@@ -347,6 +358,8 @@ blkback_handle(struct blkback_queue *q, struct blkback_inflight *f,
 	f->q = q;
 	f->is_busy = true;
 	f->is_done = false;
+	be_profile_stamp(&dev->prof, blkback_profile_slot(q, f),
+			 XYL_PROFILE_PICKUP);
 	rc = blkback_req_parse(raw, &dev->lim, &f->req);
 	if (rc == 0)
 		rc = blkback_prepare(q, f);

@@ -4,6 +4,7 @@
 BE_LIB_SRCS := \
 	backends/lib/evtchn.c \
 	backends/lib/grant.c \
+	backends/lib/profile.c \
 	backends/lib/ring.c \
 	backends/lib/stats.c \
 	backends/lib/xenbus.c

@@ -42,8 +42,8 @@ netback_tx_gather(struct netback_vif *vif, const struct netback_tx_pkt *pkt)
 
 		if (at + s->len > NETBACK_MAX_PKT)
 			return -EMSGSIZE;
-		rc = be_grant_acquire(&vif->dom->gnttab, s->gref,
-				      BE_GRANT_READ, &g);
+		rc = be_grant_acquire(&vif->dom->gnttab, s->gref, BE_GRANT_READ,
+				      &g);
 		if (rc)
 			return rc;
 		memcpy(vif->buf + at, g.page + s->offset, s->len);
@@ -134,21 +134,21 @@ netback_vif_tx(struct netback_vif *vif)
 
 	do {
 		be_ring_begin(&vif->tx);
-		n = 0;
-		do {
-			uint32_t before = n;
-
+		for (;;) {
+			n = 0;
 			if (netback_tx_run(vif, &n) < 0) {
 				netback_vif_fail(vif, "tx ring broken");
 				return;
 			}
-			if (n == before)
+			if (n == 0)
 				break;
-			netback_vif_push(vif);
 			vif->stats.tx_batches++;
-		} while (n >= NETBACK_BUDGET && (n = 0) == 0);
-		netback_vif_push(vif);
+			netback_vif_push(vif);
+			if (n < NETBACK_BUDGET)
+				break;
+		}
 	} while (be_ring_final_check(&vif->tx));
+	netback_vif_push(vif);
 }
 
 /* Copy one frame (vif->buf, len) into the next RX buffers.  Needs
@@ -192,7 +192,7 @@ netback_rx_deliver(struct netback_vif *vif, uint32_t len)
 }
 
 static uint32_t
-netback_rx_slots(const struct netback_vif *vif, uint32_t len)
+netback_rx_slots(uint32_t len)
 {
 	uint32_t n = (len + BE_PAGE_SIZE - 1) / BE_PAGE_SIZE;
 
@@ -240,17 +240,21 @@ netback_vif_rx(struct netback_vif *vif)
 			len = (uint32_t)n;
 		}
 		vif->held_len = 0;
-		if (netback_rx_slots(vif, len) > 1 && !vif->use_sg) {
+		if (netback_rx_slots(len) > 1 && !vif->use_sg) {
 			vif->stats.rx_dropped++;
 			continue;
 		}
-		if (!netback_rx_has_room(vif, netback_rx_slots(vif, len))) {
+		if (!netback_rx_has_room(vif, netback_rx_slots(len))) {
 			vif->held_len = len;
 			netback_rx_pause(vif, true);
 			break;
 		}
 		netback_rx_deliver(vif, len);
 		done++;
+	}
+	if (vif->rx.is_broken) {
+		netback_vif_fail(vif, "rx ring broken");
+		return;
 	}
 	if (vif->held_len == 0)
 		netback_rx_pause(vif, false);

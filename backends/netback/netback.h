@@ -20,8 +20,8 @@
 #include "xenbus.h"
 #include "xylctl.h"
 
-#define NETBACK_PROGRAM	  "xylem-netback"
-#define NETBACK_VIF_DIR	  "/local/domain/0/backend/vif"
+#define NETBACK_PROGRAM "xylem-netback"
+#define NETBACK_VIF_DIR "/local/domain/0/backend/vif"
 /* Slots one TX packet may use (netif.h: a backend must take at least
  * XEN_NETIF_NR_SLOTS_MIN); more is a broken frontend. */
 #define NETBACK_TX_MAX_SLOTS XEN_NETIF_NR_SLOTS_MIN
@@ -42,7 +42,7 @@ struct netback_tx_seg {
 /* A TX packet: the slots it used (each needs a response, in order) and
  * its data segments, checked against the page and the size rules. */
 struct netback_tx_pkt {
-	uint16_t ids[NETBACK_TX_MAX_SLOTS]; /* ids of every slot taken */
+	uint16_t ids[NETBACK_TX_MAX_SLOTS];  /* ids of every slot taken */
 	bool is_extra[NETBACK_TX_MAX_SLOTS]; /* slot was an extra-info */
 	uint32_t nr_slots;
 	struct netback_tx_seg segs[NETBACK_TX_MAX_SLOTS];
@@ -58,7 +58,7 @@ struct netback_tx_parser {
 	uint32_t seg_bytes; /* sum of the slots after the first */
 	bool want_more;	    /* previous data slot had more_data */
 	bool want_extra;    /* extra-info slot(s) follow */
-	int error;	    /* first error seen (-EINVAL ...), kept to the end */
+	int error; /* first error seen (-EINVAL ...), kept to the end */
 };
 
 void netback_tx_parse_begin(struct netback_tx_parser *p);
@@ -133,8 +133,8 @@ struct netback_vif {
 	bool is_seen;
 	bool is_hotplugged; /* script ran "online" */
 	bool use_coalesce;
-	bool use_sg;	       /* frontend feature-sg: multi-slot RX */
-	bool is_rx_paused;     /* TAP out of epoll: no RX buffers */
+	bool use_sg;	   /* frontend feature-sg: multi-slot RX */
+	bool is_rx_paused; /* TAP out of epoll: no RX buffers */
 	int tap_fd;
 	struct netback_dom *dom; /* while connected */
 	struct be_ring_map tx_map, rx_map;
@@ -143,7 +143,8 @@ struct netback_vif {
 	struct netback_evsrc ev_src, tap_src;
 	struct netback_vif_stats stats;
 	struct dlog_ratelimit rl;
-	uint8_t *buf; /* NETBACK_MAX_PKT bytes: one frame in flight */
+	uint8_t *buf;	   /* NETBACK_MAX_PKT bytes: one frame in flight */
+	uint32_t held_len; /* RX frame in buf waiting for buffers, or 0 */
 };
 
 /* The program.  Owner: main.c. */

@@ -7,5 +7,6 @@ LIBXYLEMCTL_SRCS := \
 	dom0-tools/libxylemctl/xylctl_evtchn.c \
 	dom0-tools/libxylemctl/xylctl_log.c \
 	dom0-tools/libxylemctl/xylctl_mem.c \
-	dom0-tools/libxylemctl/xylctl_sched.c
+	dom0-tools/libxylemctl/xylctl_sched.c \
+	dom0-tools/libxylemctl/xylctl_stimer.c
 $(eval $(call host_library,xylemctl,$(LIBXYLEMCTL_SRCS)))

@@ -29,10 +29,12 @@
 #ifndef XYLCTL_H
 #define XYLCTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "xylem/ctl.h"
+#include "xylem/sharedtimer.h"
 
 struct xylctl;
 
@@ -102,6 +104,26 @@ int xylctl_map_guest(struct xylctl *x, xyl_domid_t domid,
 void xylctl_unmap_guest(struct xylctl_guest_mem *m);
 /* Host pointer for [gpa, gpa+len), NULL if outside RAM and special area. */
 void *xylctl_gpa(const struct xylctl_guest_mem *m, uint64_t gpa, size_t len);
+
+/* The host's shared-timer page (include/xylem/sharedtimer.h), mapped
+ * once: read-write for xylem-sharedtimer (is_writer), read-only for
+ * everyone else. */
+struct xylctl_stimer {
+	volatile struct xyl_stimer_page *page; /* NULL: not mapped */
+	uint64_t gpa;			       /* where guests see it */
+};
+/* SHARED_TIMER_MAP + mmap.  -ENODEV xylem-hv has no page; -EPROTO the
+ * memfd is not one page; mmap's errno. */
+int xylctl_stimer_map(struct xylctl *x, bool is_writer,
+		      struct xylctl_stimer *out);
+/* munmap; safe on a zeroed struct. */
+void xylctl_stimer_unmap(struct xylctl_stimer *s);
+/* A consistent (tick, ns) pair by the seqlock rule: 0; -ENODEV no timer
+ * has started (magic 0); -EAGAIN the writer stayed mid-update. */
+int xylctl_stimer_read(const struct xylctl_stimer *s, uint64_t *tick,
+		       uint64_t *ns);
+/* The tick alone (one atomic load); 0 if no timer has started. */
+uint64_t xylctl_stimer_tick(const struct xylctl_stimer *s);
 
 /* HVM_PARAM_* of a domain (dom0 may set any defined one): -EINVAL index
  * >= HVM_NR_PARAMS, -ESRCH. */

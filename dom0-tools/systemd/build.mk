@@ -6,6 +6,7 @@ SYSTEMD_UNITS_IN := \
 	dom0-tools/systemd/xylem-blkback.service.in \
 	dom0-tools/systemd/xylem-consoled.service.in \
 	dom0-tools/systemd/xylem-hv.service.in \
+	dom0-tools/systemd/xylem-sharedtimer.service.in \
 	dom0-tools/systemd/xylem-xenstored.service.in
 SYSTEMD_TARGETS := dom0-tools/systemd/xylem.target
 SYSTEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system

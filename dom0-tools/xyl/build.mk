@@ -17,6 +17,7 @@ XYL_SRCS := \
 	dom0-tools/xyl/cmd_mem.c \
 	dom0-tools/xyl/cmd_network.c \
 	dom0-tools/xyl/cmd_pause.c \
+	dom0-tools/xyl/cmd_profile.c \
 	dom0-tools/xyl/cmd_reboot.c \
 	dom0-tools/xyl/cmd_rename.c \
 	dom0-tools/xyl/cmd_sched.c \
@@ -32,6 +33,7 @@ XYL_SRCS := \
 	dom0-tools/xyl/console_attach.c \
 	dom0-tools/xyl/console_setup.c \
 	dom0-tools/xyl/ctl.c \
+	dom0-tools/xyl/devstats.c \
 	dom0-tools/xyl/evlog.c \
 	dom0-tools/xyl/hooks.c \
 	dom0-tools/xyl/host.c \
@@ -40,6 +42,8 @@ XYL_SRCS := \
 	dom0-tools/xyl/main.c \
 	dom0-tools/xyl/monitor.c \
 	dom0-tools/xyl/svi_boot.c \
+	dom0-tools/xyl/vif.c \
+	dom0-tools/xyl/vif_xs.c \
 	dom0-tools/xyl/xs_domain.c
 
 # The config parser alone (no hypervisor needed): what the unit tests link.
@@ -48,6 +52,7 @@ XYL_CONFIG_SRCS := \
 	dom0-tools/xyl/config.c \
 	dom0-tools/xyl/config_json.c \
 	dom0-tools/xyl/config_keys.c \
-	dom0-tools/xyl/config_src.c
+	dom0-tools/xyl/config_src.c \
+	dom0-tools/xyl/vif.c
 
 $(eval $(call host_program,xyl,$(XYL_SRCS) $(DOM0_COMMON_SRCS),$(BUILD)/lib/libxylemctl.a $(BUILD)/lib/libsvi.a,$(XLUTIL_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(XENSTORE_LIBS)))

@@ -2,7 +2,8 @@
  * dom0-tools/xyl/cmd_top.c: `xyl top [-b] [-i N] [-d SECONDS]`: a basic
  * xentop: every domain's state, CPU time and share, memory and vCPUs,
  * refreshed every delay; -b prints plain frames (batch) for scripts.
- * Per-device I/O and latency columns come with issue 7.
+ * Block I/O rates, notifications sent/suppressed and end-to-end latency
+ * percentiles come from xylem-blkback's per-device files (devstats.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,7 +14,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "devstats.h"
 #include "xyl.h"
+
+#define TOP_MAX_DEVS 64
+
+/* A domain's block I/O, summed over its vbds. */
+struct top_io {
+	uint32_t nr_vbds;
+	uint64_t rd_req, wr_req, notify_sent, notify_suppressed;
+	uint64_t counted;	     /* profiled requests */
+	uint32_t period_ns;	     /* of the profiles (last one read) */
+	struct xyl_profile_hist e2e; /* merged end-to-end histograms */
+};
 
 struct top_opts {
 	bool batch;
@@ -25,6 +38,7 @@ struct top_opts {
 struct top_sample {
 	xyl_domid_t domid;
 	uint64_t cpu_ns;
+	struct top_io io;
 };
 
 static volatile sig_atomic_t top_stop;
@@ -60,6 +74,85 @@ top_state(uint32_t st, char s[7])
 	s[6] = '\0';
 }
 
+static void
+top_io_collect(const struct xyl *x, xyl_domid_t domid, struct top_io *io)
+{
+	uint32_t devids[TOP_MAX_DEVS];
+	struct devstats ds;
+	struct devprof p;
+	size_t nr = 0;
+
+	memset(io, 0, sizeof(*io));
+	if (domid == 0)
+		return;
+	devstats_devices(x, domid, devids, TOP_MAX_DEVS, &nr);
+	for (size_t i = 0; i < nr; i++) {
+		if (devstats_load(x, domid, devids[i], "stats", &ds) < 0)
+			continue;
+		io->nr_vbds++;
+		io->rd_req += devstats_get(&ds, "rd_req");
+		io->wr_req += devstats_get(&ds, "wr_req");
+		io->notify_sent += devstats_get(&ds, "notify_sent");
+		io->notify_suppressed += devstats_get(&ds, "notify_suppressed");
+		if (devprof_load(x, domid, devids[i], &p) < 0)
+			continue;
+		io->counted += p.counted;
+		io->period_ns = p.period_ns;
+		for (unsigned b = 0; b < XYL_PROFILE_BUCKETS; b++)
+			io->e2e.bucket[b] +=
+				p.hist[XYL_PROFILE_END_TO_END].bucket[b];
+		if (p.hist[XYL_PROFILE_END_TO_END].max_ticks >
+		    io->e2e.max_ticks)
+			io->e2e.max_ticks =
+				p.hist[XYL_PROFILE_END_TO_END].max_ticks;
+	}
+}
+
+static const struct top_sample *
+top_prev(const struct top_sample *prev, size_t nr_prev, xyl_domid_t domid)
+{
+	for (size_t i = 0; i < nr_prev; i++)
+		if (prev[i].domid == domid)
+			return &prev[i];
+	return NULL;
+}
+
+/* Per-second rate of a counter between two frames. */
+static double
+top_rate(uint64_t now, uint64_t then, uint64_t wall_ns)
+{
+	if (!wall_ns || now < then)
+		return 0.0;
+	return (double)(now - then) * 1e9 / (double)wall_ns;
+}
+
+static void
+top_io_print(const struct top_io *io, const struct top_io *was,
+	     uint64_t wall_ns)
+{
+	double tick_us = io->period_ns / 1000.0;
+
+	if (!io->nr_vbds) {
+		printf(" %4u %8s %8s %8s %8s %9s %9s\n", 0u, "-", "-", "-", "-",
+		       "-", "-");
+		return;
+	}
+	printf(" %4u %8.0f %8.0f %8.0f %8.0f", io->nr_vbds,
+	       was ? top_rate(io->rd_req, was->rd_req, wall_ns) : 0.0,
+	       was ? top_rate(io->wr_req, was->wr_req, wall_ns) : 0.0,
+	       was ? top_rate(io->notify_sent, was->notify_sent, wall_ns) : 0.0,
+	       was ? top_rate(io->notify_suppressed, was->notify_suppressed,
+			      wall_ns)
+		   : 0.0);
+	if (!io->counted) {
+		printf(" %9s %9s\n", "-", "-");
+		return;
+	}
+	printf(" %9.0f %9.0f\n",
+	       tick_us * (double)devprof_percentile(&io->e2e, io->counted, 50),
+	       tick_us * (double)devprof_percentile(&io->e2e, io->counted, 99));
+}
+
 static double
 cpu_share(const struct top_sample *prev, size_t nr_prev,
 	  const struct xyl_dominfo *d, uint64_t wall_ns)
@@ -77,8 +170,8 @@ cpu_share(const struct top_sample *prev, size_t nr_prev,
 
 static void
 top_frame(const struct xyl_ctl_host_info_reply *h, const struct xyl_dominfo *d,
-	  size_t nr, const struct top_sample *prev, size_t nr_prev,
-	  uint64_t wall_ns)
+	  const struct top_io *io, size_t nr, const struct top_sample *prev,
+	  size_t nr_prev, uint64_t wall_ns)
 {
 	double total = h->total_kib ? (double)h->total_kib : 1.0;
 	char state[7];
@@ -88,13 +181,18 @@ top_frame(const struct xyl_ctl_host_info_reply *h, const struct xyl_dominfo *d,
 	       "free\n",
 	       (unsigned)nr, h->nr_cpus, (unsigned long long)h->total_kib,
 	       (unsigned long long)h->free_kib);
-	printf("%10s %6s %10s %6s %10s %6s %10s %9s %5s\n", "NAME", "STATE",
-	       "CPU(sec)", "CPU(%)", "MEM(k)", "MEM(%)", "MAXMEM(k)",
-	       "MAXMEM(%)", "VCPUS");
+	printf("%10s %6s %10s %6s %10s %6s %10s %9s %5s %4s %8s %8s %8s %8s "
+	       "%9s %9s\n",
+	       "NAME", "STATE", "CPU(sec)", "CPU(%)", "MEM(k)", "MEM(%)",
+	       "MAXMEM(k)", "MAXMEM(%)", "VCPUS", "VBDS", "VBD_RD/s",
+	       "VBD_WR/s", "NTFY/s", "SUPP/s", "E2E50(us)", "E2E99(us)");
 	for (i = 0; i < nr; i++) {
+		const struct top_sample *was =
+			top_prev(prev, nr_prev, d[i].domid);
+
 		top_state(d[i].state, state);
 		printf("%10.10s %6s %10llu %6.1f %10llu %6.1f %10llu %9.1f "
-		       "%5u\n",
+		       "%5u",
 		       d[i].name, state,
 		       (unsigned long long)(d[i].cpu_time_ns / 1000000000ull),
 		       cpu_share(prev, nr_prev, &d[i], wall_ns),
@@ -103,6 +201,7 @@ top_frame(const struct xyl_ctl_host_info_reply *h, const struct xyl_dominfo *d,
 		       (unsigned long long)d[i].max_mem_kib,
 		       100.0 * (double)d[i].max_mem_kib / total,
 		       d[i].vcpus_online);
+		top_io_print(&io[i], was ? &was->io : NULL, wall_ns);
 	}
 }
 
@@ -178,7 +277,7 @@ top_collect(struct xylctl *c, struct xyl_ctl_host_info_reply *h,
 
 static void
 remember(struct top_sample **prev, size_t *nr_prev, const struct xyl_dominfo *d,
-	 size_t nr)
+	 const struct top_io *io, size_t nr)
 {
 	size_t i;
 
@@ -188,6 +287,7 @@ remember(struct top_sample **prev, size_t *nr_prev, const struct xyl_dominfo *d,
 	for (i = 0; i < *nr_prev; i++) {
 		(*prev)[i].domid = d[i].domid;
 		(*prev)[i].cpu_ns = d[i].cpu_time_ns;
+		(*prev)[i].io = io[i];
 	}
 }
 
@@ -198,6 +298,7 @@ cmd_top(struct xyl *x, int argc, char **argv)
 	struct xyl_ctl_host_info_reply h;
 	struct top_sample *prev = NULL;
 	struct xyl_dominfo *d = NULL;
+	struct top_io *io;
 	size_t nr, nr_prev = 0;
 	struct xylctl *c;
 	uint64_t last = 0, now;
@@ -217,14 +318,22 @@ cmd_top(struct xyl *x, int argc, char **argv)
 		if (top_stop || (r = top_collect(c, &h, &d, &nr)) < 0)
 			break;
 		now = mono_ns();
+		io = calloc(nr, sizeof(*io));
+		if (!io) {
+			r = -ENOMEM;
+			break;
+		}
+		for (size_t i = 0; i < nr; i++)
+			top_io_collect(x, d[i].domid, &io[i]);
 		if (!o.batch)
 			printf("\033[H\033[2J");
-		top_frame(&h, d, nr, prev, nr_prev, last ? now - last : 0);
+		top_frame(&h, d, io, nr, prev, nr_prev, last ? now - last : 0);
 		if (o.batch)
 			printf("\n");
 		fflush(stdout);
-		remember(&prev, &nr_prev, d, nr);
+		remember(&prev, &nr_prev, d, io, nr);
 		last = now;
+		free(io);
 		free(d);
 		d = NULL;
 	}

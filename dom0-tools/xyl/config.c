@@ -15,6 +15,7 @@
 #include "block.h"
 #include "config.h"
 #include "config_src.h"
+#include "vif.h"
 
 static const char *const known_keys[] = {
 	"name",	       "type",	    "builder",	"kernel", "ramdisk", "cmdline",
@@ -276,15 +277,6 @@ check_action(struct cfgsrc *s, const char *key, enum config_action def,
 	return 0;
 }
 
-static void
-check_devices(struct cfgsrc *s, const char *key, int issue)
-{
-	int nr = 0;
-
-	if (config_src_list_len(s, key, &nr) == 0 && nr > 0)
-		config_src_error(s, key, "not supported yet (issue %d)", issue);
-}
-
 /* disk = [ ... ]: each spec checked by block_disk_parse (libxlutil's
  * xlu_disk_parse inside), its complaint reported as this key's. */
 static int
@@ -312,6 +304,82 @@ check_disk(struct cfgsrc *s, const char *spec)
 	return r;
 }
 
+/* Does spec, re-parsed, name target as its image and otherwise say what
+ * the original (parsed as *orig) says? */
+static bool
+disk_same_but_target(const char *spec, const struct block_disk *orig,
+		     const char *target)
+{
+	struct block_disk d;
+	FILE *quiet = fopen("/dev/null", "w");
+	bool same;
+
+	if (!quiet)
+		return false;
+	same = block_disk_parse(1, &spec, quiet, "disk", &d) == 0 &&
+	       strcmp(d.target, target) == 0 && d.devid == orig->devid &&
+	       d.is_read_only == orig->is_read_only &&
+	       d.is_cdrom == orig->is_cdrom && d.discard == orig->discard;
+	block_disk_free(&d);
+	fclose(quiet);
+	return same;
+}
+
+/* A relative disk target is relative to the config file's directory, as
+ * kernel and ramdisk are: rewrite *spec with the absolute path in place
+ * of the target (the token "target=..." runs to the end of the spec; a
+ * positional target stands between commas).  The rewritten spec must
+ * parse to the same disk, else *spec stays as written. */
+static int
+disk_resolve(struct cfgsrc *s, char **spec)
+{
+	struct block_disk d;
+	FILE *quiet = fopen("/dev/null", "w");
+	char *abs = NULL, *out = NULL, *at;
+	size_t tlen;
+	int r;
+
+	if (!quiet)
+		return -errno;
+	r = block_disk_parse(1, (const char *const *)spec, quiet, "disk", &d);
+	fclose(quiet);
+	if (r < 0 || !d.target || !d.target[0] || d.target[0] == '/')
+		goto out;
+	tlen = strlen(d.target);
+	if (!(abs = strdup(d.target))) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = resolve_path(s->path, &abs);
+	for (at = strstr(*spec, d.target); r == 0 && at;
+	     at = strstr(at + 1, d.target)) {
+		bool starts = at == *spec || at[-1] == ',' || at[-1] == ' ' ||
+			      at[-1] == '=';
+		bool ends = at[tlen] == '\0' || at[tlen] == ',';
+
+		if (!starts || !ends)
+			continue;
+		if (asprintf(&out, "%.*s%s%s", (int)(at - *spec), *spec, abs,
+			     at + tlen) < 0) {
+			out = NULL;
+			r = -ENOMEM;
+			break;
+		}
+		if (disk_same_but_target(out, &d, abs)) {
+			free(*spec);
+			*spec = out;
+			out = NULL;
+			break;
+		}
+		free(out);
+		out = NULL;
+	}
+out:
+	free(abs);
+	block_disk_free(&d);
+	return r < 0 && r != -EINVAL ? r : 0;
+}
+
 static int
 check_disks(struct cfgsrc *s, struct config *c)
 {
@@ -334,6 +402,53 @@ check_disks(struct cfgsrc *s, struct config *c)
 		if (!(c->disks[c->nr_disks] = strdup(spec)))
 			return -ENOMEM;
 		c->nr_disks++;
+		if ((r = disk_resolve(s, &c->disks[c->nr_disks - 1])) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* vif = [ ... ]: each spec checked by vif_parse, its complaint reported
+ * as this key's. */
+static int
+check_vifs(struct cfgsrc *s, struct config *c)
+{
+	const char *spec;
+	int i, nr = 0, r;
+
+	if (config_src_list_len(s, "vif", &nr) < 0 || nr == 0)
+		return 0;
+	c->vifs = calloc((size_t)nr, sizeof(*c->vifs));
+	if (!c->vifs)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		struct vif_spec v;
+		char *msg = NULL;
+		size_t len = 0;
+		FILE *m;
+
+		if (config_src_list_get(s, "vif", i, &spec) < 0) {
+			config_src_error(s, "vif", "item %d is not a string",
+					 i + 1);
+			continue;
+		}
+		if (!(m = open_memstream(&msg, &len)))
+			return -ENOMEM;
+		r = vif_parse(spec, m, "vif", &v);
+		fclose(m);
+		vif_spec_free(&v);
+		if (r == -EINVAL && msg) {
+			char *line = strncmp(msg, "vif: ", 5) == 0 ? msg + 5
+								  : msg;
+
+			line[strcspn(line, "\n")] = '\0';
+			config_src_error(s, "vif", "%s", line);
+		}
+		free(msg);
+		if (r == -ENOMEM)
+			return r;
+		if (r == 0 && !(c->vifs[c->nr_vifs++] = strdup(spec)))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -465,9 +580,9 @@ check_all(struct cfgsrc *s, struct config *c)
 			      &c->on_reboot)) < 0 ||
 	    (r = check_action(s, "on_crash", CONFIG_ACTION_DESTROY,
 			      &c->on_crash)) < 0 ||
-	    (r = check_bootloader(s, c)) < 0 || (r = check_disks(s, c)) < 0)
+	    (r = check_bootloader(s, c)) < 0 || (r = check_disks(s, c)) < 0 ||
+	    (r = check_vifs(s, c)) < 0)
 		return r;
-	check_devices(s, "vif", 5);
 	return 0;
 }
 
@@ -512,6 +627,9 @@ config_free(struct config *c)
 	for (int i = 0; i < c->nr_disks; i++)
 		free(c->disks[i]);
 	free(c->disks);
+	for (int i = 0; i < c->nr_vifs; i++)
+		free(c->vifs[i]);
+	free(c->vifs);
 	memset(c, 0, sizeof(*c));
 }
 

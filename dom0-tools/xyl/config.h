@@ -60,6 +60,10 @@ struct config {
 	 * block_disk_parse (block.h); attached at create. */
 	char **disks;
 	int nr_disks;
+	/* vif = [ ... ]: the xl vif specs as written, each checked with
+	 * vif_parse (vif.h); attached at create (issue 5). */
+	char **vifs;
+	int nr_vifs;
 };
 
 /*

@@ -176,8 +176,10 @@ host_pid_runs(pid_t pid, const char *comm)
 	if (fgets(buf, sizeof(buf), f)) {
 		/* "pid (comm) S ..." */
 		p = strrchr(buf, ')');
+		/* The kernel keeps 15 bytes of comm ("xylem-sharedtim"). */
 		ok = p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X' &&
-		     strncmp(strchr(buf, '(') + 1, comm, strlen(comm)) == 0;
+		     strncmp(strchr(buf, '(') + 1, comm,
+			     strlen(comm) < 15 ? strlen(comm) : 15) == 0;
 	}
 	fclose(f);
 	return ok;

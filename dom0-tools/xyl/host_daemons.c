@@ -28,8 +28,10 @@ struct host_daemon {
  * reverse. */
 static const struct host_daemon host_daemons[] = {
 	{"xylem-xenstored", "XYLEM_XENSTORED"},
+	{"xylem-sharedtimer", "XYLEM_SHAREDTIMER"},
 	{"xylem-consoled", "XYLEM_CONSOLED"},
 	{"xylem-blkback", "XYLEM_BLKBACK"},
+	{"xylem-netback", "XYLEM_NETBACK"},
 };
 
 #define NR_DAEMONS (sizeof(host_daemons) / sizeof(host_daemons[0]))

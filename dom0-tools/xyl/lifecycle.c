@@ -17,6 +17,7 @@
 #include <json.h>
 
 #include "block.h"
+#include "vif.h"
 #include "config.h"
 #include "dlog.h"
 #include "xyl.h"
@@ -101,9 +102,13 @@ lifecycle_build(struct xyl *x, struct xylctl *c, const struct config *cfg,
 	if (r < 0)
 		goto out;
 	r = block_attach_specs(x, *domid, cfg->disks, cfg->nr_disks, "create");
+	if (r == 0)
+		r = vif_attach_specs(x, *domid, cfg->vifs, cfg->nr_vifs,
+				     "create");
 	if (r < 0) { /* it never ran: undo it whole */
 		xylctl_domain_destroy(c, *domid);
 		block_release(x, *domid);
+		vif_release(x, *domid);
 		xsdomain_release(x, *domid);
 		goto out;
 	}
@@ -358,6 +363,7 @@ lifecycle_release(struct xyl *x, struct xylctl *c, xyl_domid_t domid,
 	/* per-service cleanup (xenstore, backends, host state): */
 	xsdomain_release(x, domid);
 	block_release(x, domid);
+	vif_release(x, domid);
 
 	xyl_event_json(x, "released", domid, name, conf, NULL, NULL, 0);
 	unlink(claimed);

@@ -37,6 +37,7 @@ struct xyl {
 
 int cmd_create(struct xyl *x, int argc, char **argv);
 int cmd_list(struct xyl *x, int argc, char **argv);
+int cmd_profile(struct xyl *x, int argc, char **argv);
 int cmd_destroy(struct xyl *x, int argc, char **argv);
 int cmd_pause(struct xyl *x, int argc, char **argv);
 int cmd_unpause(struct xyl *x, int argc, char **argv);

@@ -62,7 +62,9 @@ struct svifront_vol {
 	uint32_t nr_files;
 	const char *why;
 	int why_slot;
-	uint8_t bounce[XYL_SVI_ALIGN]; /* the last block of a stored file */
+	/* The last block of a stored file; 512-aligned, as block devices
+	 * (gk/blk.h) want their buffers. */
+	_Alignas(512) uint8_t bounce[XYL_SVI_ALIGN];
 };
 
 /*

@@ -66,7 +66,8 @@ blkfront_ring_push(struct blkfront_ring *r)
 	r->req_published = now;
 	xen_mb(); /* our index before the backend's word or req_event */
 	if (r->use_coalesce) {
-		notify = *blkfront_state_word(r, XYL_COALESCE_REQ_STATE_OFFSET) !=
+		notify = *blkfront_state_word(r,
+					      XYL_COALESCE_REQ_STATE_OFFSET) !=
 			 XYL_COALESCE_ACTIVE;
 	} else {
 		event = __atomic_load_n(&r->front.sring->req_event,
@@ -85,8 +86,8 @@ blkfront_ring_push(struct blkfront_ring *r)
 static int
 blkfront_ring_rsp_prod(struct blkfront_ring *r, RING_IDX *prod)
 {
-	RING_IDX p = __atomic_load_n(&r->front.sring->rsp_prod,
-				     __ATOMIC_ACQUIRE);
+	RING_IDX p =
+		__atomic_load_n(&r->front.sring->rsp_prod, __ATOMIC_ACQUIRE);
 
 	if ((RING_IDX)(p - r->front.rsp_cons) >
 	    (RING_IDX)(r->front.req_prod_pvt - r->front.rsp_cons)) {

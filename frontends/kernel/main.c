@@ -11,6 +11,7 @@
 #include <xen/xen.h>
 #include <xen/sched.h>
 
+#include "gk/blk.h"
 #include "gk/boot.h"
 #include "gk/consfront.h"
 #include "gk/console.h"
@@ -27,11 +28,18 @@ struct gk_kernel gk;
 __attribute__((noreturn)) void gk_start(void);
 
 static const struct gk_app gk_apps[] = {
+	{"blkbench", gk_app_blkbench},
+	{"blkhostile", gk_app_blkhostile},
+	{"blktest", gk_app_blktest},
 	{"echo", gk_app_echo},
 	{"evtping", gk_app_evtping}, {"fault", gk_app_fault},
 	{"hcbench", gk_app_hcbench}, {"hostile", gk_app_hostile},
+	{"netbench", gk_app_netbench}, {"netecho", gk_app_netecho},
+	{"nethostile", gk_app_nethostile},
 	{"idle", gk_app_idle},	     {"selftest", gk_app_selftest},
 	{"smptest", gk_app_smptest}, {"spin", gk_app_spin},
+	{"stimer", gk_app_stimer},
+	{"svicat", gk_app_svicat},
 	{"svicheck", gk_app_svicheck},
 	{"xsbench", gk_app_xsbench},
 };
@@ -65,7 +73,7 @@ void
 gk_wait_for_events(void)
 {
 	consfront_flush();
-	if (gk_evtchn_poll() == 0)
+	if (gk_evtchn_poll() == 0 && !blkfront_idle_all())
 		gk_hc_sched_op(SCHEDOP_block, 0);
 }
 

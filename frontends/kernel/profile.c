@@ -8,7 +8,8 @@
 
 #include "gk/errno.h"
 #include "gk/gnttab.h"
-#include "gk/heap.h"
+#include "gk/kernel.h"
+#include "gk/page_alloc.h"
 #include "gk/printf.h"
 #include "gk/profile.h"
 #include "gk/string.h"
@@ -78,6 +79,7 @@ gk_profile_setup(struct gk_profile *p, domid_t backend, uint32_t nr_slots)
 {
 	struct xyl_profile_area *a;
 	grant_ref_t ref;
+	uint64_t pfn;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
@@ -85,16 +87,20 @@ gk_profile_setup(struct gk_profile *p, domid_t backend, uint32_t nr_slots)
 		return -ENODEV;
 	if (nr_slots == 0 || nr_slots > XYL_PROFILE_MAX_SLOTS)
 		return -ERANGE;
-	a = gk_zalloc(sizeof(*a)); /* a whole page: page-aligned */
-	if (!a)
+	/* A page of its own (the heap's blocks carry a header, so they are
+	 * never page-aligned). */
+	pfn = gk_pages_alloc(&gk.pages, 1);
+	if (!pfn)
 		return -ENOMEM;
+	a = (struct xyl_profile_area *)(uintptr_t)(pfn << 12);
+	memset(a, 0, sizeof(*a));
 	a->magic = XYL_PROFILE_MAGIC;
 	a->version = XYL_PROFILE_VERSION;
 	a->nr_slots = (uint16_t)nr_slots;
 	a->period_ns = gk_stimer_period_ns();
-	rc = gk_gnttab_grant_access(backend, (uintptr_t)a >> 12, 0, &ref);
+	rc = gk_gnttab_grant_access(backend, pfn, 0, &ref);
 	if (rc) {
-		gk_free(a);
+		gk_pages_free(&gk.pages, pfn, 1);
 		return rc;
 	}
 	p->area = a;
@@ -187,7 +193,7 @@ gk_profile_teardown(struct gk_profile *p)
 	if (!p->area)
 		return;
 	if (gk_gnttab_end_access(p->gref) == 0)
-		gk_free((void *)p->area);
+		gk_pages_free(&gk.pages, (uintptr_t)p->area >> 12, 1);
 	/* Still mapped by a backend: leak the page rather than reuse it. */
 	p->area = NULL;
 }

@@ -1,18 +1,21 @@
 /*
  * lib/string.c: memory and string routines for the freestanding kernel.
  * Plain byte loops (no SSE: DESIGN.md 2a); the build turns off gcc's habit
- * of turning such loops back into memset/memcpy calls.
+ * of turning such loops back into memset/memcpy calls.  memcpy and memset
+ * use `rep movsb`/`rep stosb` (general registers only; native speed in
+ * ring 3 under PVM, where a byte loop moved ~1 byte per cycle).
  */
 #include "gk/string.h"
 
 void *
 memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsb"
+			 : "+D"(d), "+S"(src), "+c"(n)
+			 :
+			 : "memory");
 	return dst;
 }
 
@@ -37,10 +40,9 @@ memmove(void *dst, const void *src, size_t n)
 void *
 memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return dst;
 }
 

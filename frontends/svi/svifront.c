@@ -8,7 +8,9 @@
 #include "gk/string.h"
 #include "svifront.h"
 
-#define READ_CHUNK_BYTES (1u << 20) /* most bytes asked of the device */
+/* Most bytes asked of the device at once: large, so that a block device
+ * can keep a deep queue of requests busy. */
+#define READ_CHUNK_BYTES (16u << 20)
 
 /* Little-endian loads from the index (its fields are not aligned for us
  * to assume anything). */

@@ -1,7 +1,8 @@
 /*
  * svi/svifront_crc.c: CRC-32 (the polynomial and conventions of zlib's
  * crc32(), reflected 0xedb88320, init and final xor 0xffffffff) for the
- * guest's svi extractor.  Table-driven, one byte per step.
+ * guest's svi extractor.  Table-driven, eight bytes per step ("slicing
+ * by 8": seven more tables derived from the first at the first call).
  */
 #include "svifront.h"
 
@@ -52,12 +53,48 @@ static const uint32_t crc_table[256] = {
 	0x54de5729, 0x23d967bf, 0xb3667a2e, 0xc4614ab8, 0x5d681b02, 0x2a6f2b94,
 	0xb40bbe37, 0xc30c8ea1, 0x5a05df1b, 0x2d02ef8d};
 
+/* slice[k][n]: the register after byte n and then k zero bytes. */
+static uint32_t slice[8][256];
+static int slice_ready;
+
+static void
+slice_init(void)
+{
+	unsigned int k, n;
+
+	for (n = 0; n < 256; n++)
+		slice[0][n] = crc_table[n];
+	for (k = 1; k < 8; k++)
+		for (n = 0; n < 256; n++)
+			slice[k][n] = (slice[k - 1][n] >> 8) ^
+				      crc_table[slice[k - 1][n] & 0xff];
+	slice_ready = 1;
+}
+
+static uint32_t
+load_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
 uint32_t
 svifront_crc32(uint32_t crc, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
+	uint32_t a, b;
 
+	if (!slice_ready)
+		slice_init();
 	crc = ~crc;
+	for (; len >= 8; len -= 8, p += 8) {
+		a = load_le32(p) ^ crc;
+		b = load_le32(p + 4);
+		crc = slice[7][a & 0xff] ^ slice[6][(a >> 8) & 0xff] ^
+		      slice[5][(a >> 16) & 0xff] ^ slice[4][a >> 24] ^
+		      slice[3][b & 0xff] ^ slice[2][(b >> 8) & 0xff] ^
+		      slice[1][(b >> 16) & 0xff] ^ slice[0][b >> 24];
+	}
 	while (len--)
 		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;

@@ -11,6 +11,8 @@
 #define NR_LITLEN 288 /* literal/length symbols incl. the 2 invalid ones */
 #define NR_DIST	  32
 #define NR_CLEN	  19
+#define FAST_BITS 9 /* codes this short decode with one table look-up */
+#define FAST_SIZE (1u << FAST_BITS)
 
 /* Bit reader: deflate packs bits from the least significant end. */
 struct bits {
@@ -22,10 +24,13 @@ struct bits {
 };
 
 /* Canonical Huffman code: count[l] codes of length l; sym[] holds the
- * symbols ordered by code. */
+ * symbols ordered by code.  fast[] maps the next FAST_BITS input bits to
+ * symbol << 4 | length for codes of at most FAST_BITS bits (0: longer or
+ * no code; the bit-by-bit decoder decides). */
 struct huff {
 	uint16_t count[MAX_BITS + 1];
 	uint16_t sym[NR_LITLEN];
+	uint16_t fast[FAST_SIZE];
 };
 
 struct inflate {
@@ -82,6 +87,37 @@ bits_get(struct inflate *s, unsigned int n, uint32_t *v)
 	return 0;
 }
 
+/* Fill h->fast from the code lengths (already checked not to be
+ * over-subscribed): symbol i of length l gets the next code of that
+ * length; deflate sends codes from their most significant bit, and the
+ * bit reader hands out the first bit sent lowest, so the table is
+ * indexed by the code reversed, every combination of the bits after it
+ * included. */
+static void
+huff_build_fast(struct huff *h, const uint8_t *lengths, unsigned int n)
+{
+	uint32_t code[MAX_BITS + 1], c, rev, j;
+	unsigned int i, l, k;
+
+	for (j = 0; j < FAST_SIZE; j++)
+		h->fast[j] = 0;
+	code[0] = 0;
+	for (l = 1; l <= MAX_BITS; l++)
+		code[l] = (code[l - 1] + h->count[l - 1]) << 1;
+	for (i = 0; i < n; i++) {
+		l = lengths[i];
+		if (!l)
+			continue;
+		c = code[l]++;
+		if (l > FAST_BITS)
+			continue;
+		for (rev = 0, k = 0; k < l; k++)
+			rev |= ((c >> k) & 1) << (l - 1 - k);
+		for (j = rev; j < FAST_SIZE; j += 1u << l)
+			h->fast[j] = (uint16_t)(i << 4 | l);
+	}
+}
+
 /* Build a code from lengths[0..n).  Over-subscribed sets are refused;
  * incomplete ones are allowed (a lone distance code is legal) and a
  * missing code then fails at decode time. */
@@ -109,6 +145,7 @@ huff_build(struct inflate *s, struct huff *h, const uint8_t *lengths,
 	for (i = 0; i < n; i++)
 		if (lengths[i])
 			h->sym[next[lengths[i]]++] = (uint16_t)i;
+	huff_build_fast(h, lengths, n);
 	return 0;
 }
 
@@ -119,8 +156,22 @@ static int
 huff_decode(struct inflate *s, const struct huff *h, unsigned int *sym)
 {
 	uint32_t code = 0, first = 0, index = 0, bit;
+	struct bits *b = &s->b;
 	unsigned int l;
+	uint16_t e;
 
+	/* Fast path: a short code whose bits are all in the accumulator. */
+	while (b->nr_acc < FAST_BITS && b->pos < b->len) {
+		b->acc |= (uint64_t)b->in[b->pos++] << b->nr_acc;
+		b->nr_acc += 8;
+	}
+	e = h->fast[b->acc & (FAST_SIZE - 1)];
+	if (e && (e & 15u) <= b->nr_acc) {
+		*sym = e >> 4;
+		b->acc >>= e & 15u;
+		b->nr_acc -= e & 15u;
+		return 0;
+	}
 	for (l = 1; l <= MAX_BITS; l++) {
 		if (bits_get(s, 1, &bit) < 0)
 			return -EBADMSG;
@@ -154,8 +205,14 @@ copy_match(struct inflate *s, uint32_t len, uint32_t dist)
 		return bad(s, "distance reaches before the output");
 	if (len > s->out_len - s->out_pos)
 		return bad(s, "inflates past its size (decompression bomb)");
-	/* Byte by byte: the source may overlap what is being written. */
-	for (from = s->out_pos - dist; len--;)
+	from = s->out_pos - dist;
+	/* Eight bytes a step when the source ends before the destination
+	 * starts (dist >= 8); byte by byte otherwise, as the source may
+	 * overlap what is being written. */
+	if (dist >= 8)
+		for (; len >= 8; len -= 8, from += 8, s->out_pos += 8)
+			__builtin_memcpy(s->out + s->out_pos, s->out + from, 8);
+	while (len--)
 		s->out[s->out_pos++] = s->out[from++];
 	return 0;
 }
@@ -350,7 +407,7 @@ int
 svifront_inflate(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len,
 		 const char **why)
 {
-	struct inflate st; /* ~1.3 KiB of the 64 KiB kernel stack */
+	struct inflate st; /* ~3.3 KiB of the 64 KiB kernel stack */
 	struct inflate *s = &st;
 	uint32_t adler = 0, byte;
 	int i;

@@ -97,6 +97,9 @@ enum xyl_ctl_type {
 	XYL_CTL_VCPU_LIST = 34,	/* xyl_ctl_domid -> xyl_ctl_vcpu_list_reply */
 	XYL_CTL_VCPU_PIN = 35,	/* xyl_ctl_vcpu_pin -> empty */
 	XYL_CTL_VCPU_SET = 36,	/* xyl_ctl_vcpu_set -> empty */
+	/* Issue 7: the shared-timer page (include/xylem/sharedtimer.h):
+	 * empty -> xyl_ctl_shared_timer_map_reply + its memfd. */
+	XYL_CTL_SHARED_TIMER_MAP = 48,
 	XYL_CTL_TYPE_COUNT
 };
 
@@ -212,6 +215,17 @@ struct xyl_ctl_memory_map_reply {
 	uint64_t memfd_bytes; /* ram_bytes + special_bytes */
 	uint64_t store_gfn;   /* xenstore ring page */
 	uint64_t console_gfn; /* console ring page */
+};
+
+/* XYL_CTL_SHARED_TIMER_MAP: empty request.  The reply carries one fd: the
+ * host-wide shared-timer memfd (read-write; sealed against resizing), one
+ * page laid out as struct xyl_stimer_page.  Every guest sees the same page
+ * read-only at gpa.  Only xylem-sharedtimer writes it; others map it
+ * PROT_READ. */
+struct xyl_ctl_shared_timer_map_reply {
+	uint64_t gpa;	/* XYL_STIMER_GPA in every guest */
+	uint32_t bytes; /* XYL_STIMER_BYTES */
+	uint32_t pad;	/* zero */
 };
 
 /* XYL_CTL_HVM_PARAM_GET / SET: HVM_PARAM_* from xen/hvm/params.h. */

@@ -129,8 +129,8 @@ struct xyl_profile_area {
 	uint64_t own_e2e_ns;
 	uint64_t reserved1[3]; /* zero */
 	struct xyl_profile_hist hist[XYL_PROFILE_NR_INTERVALS];
-	uint8_t pad[512 - 64 - XYL_PROFILE_NR_INTERVALS *
-				     sizeof(struct xyl_profile_hist)];
+	uint8_t pad[512 - 64 -
+		    XYL_PROFILE_NR_INTERVALS * sizeof(struct xyl_profile_hist)];
 	struct xyl_profile_slot slot[XYL_PROFILE_MAX_SLOTS];
 	uint8_t unused[4096 - 512 -
 		       XYL_PROFILE_MAX_SLOTS * sizeof(struct xyl_profile_slot)];

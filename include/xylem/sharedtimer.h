@@ -29,8 +29,8 @@
  *   /xylem/shared-timer/period-ns  tick period in ns (decimal)
  *   /xylem/shared-timer/state      "running" / "stopped"
  */
-#define XYL_STIMER_GPA	 0xfe080000ull
-#define XYL_STIMER_BYTES 4096u
+#define XYL_STIMER_GPA	  0xfe080000ull
+#define XYL_STIMER_BYTES  4096u
 #define XYL_STIMER_XS_DIR "/xylem/shared-timer"
 
 #define XYL_STIMER_MAGIC   0x54535958u /* "XYST" little-endian */
@@ -86,8 +86,8 @@ struct xyl_stimer_page {
 };
 
 /* Periods the service accepts (--period-us): 10 us .. 1 s. */
-#define XYL_STIMER_MIN_PERIOD_NS 10000u
-#define XYL_STIMER_MAX_PERIOD_NS 1000000000u
+#define XYL_STIMER_MIN_PERIOD_NS     10000u
+#define XYL_STIMER_MAX_PERIOD_NS     1000000000u
 #define XYL_STIMER_DEFAULT_PERIOD_NS 1000000u
 
 _Static_assert(sizeof(struct xyl_stimer_page) == XYL_STIMER_BYTES,

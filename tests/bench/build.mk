@@ -32,3 +32,25 @@ $(eval $(call bench_program,blkback_bench,\
 	$(BUILD)/lib/libxylemctl.a,$(XENSTORE_LIBS)))
 $(BUILD)/tests/blkback_bench: $(BUILD)/bin/xylem-hv $(BUILD)/bin/xylem-blkback \
 	$(BUILD)/bin/xylem-xenstored $(GUEST_IMAGES)
+
+# blkfront_bench (blkf, issue 4): blkbench in a guest vs fio on the host
+# against the same image file; notifications per request, coalescing on/off.
+$(eval $(call bench_program,blkfront_bench,\
+	tests/bench/blkfront_bench.c tests/lib/harness.c tests/lib/proc.c,,))
+$(BUILD)/tests/blkfront_bench: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
+	$(BUILD)/bin/xylem-xenstored $(BUILD)/bin/xylem-blkback $(GUEST_IMAGES)
+
+# profile_bench (issue 7): blkbench IOPS with shared-timer profiling on vs
+# off, and the timer service's CPU per period.
+$(eval $(call bench_program,profile_bench,\
+	tests/bench/profile_bench.c tests/lib/harness.c tests/lib/proc.c,,))
+$(BUILD)/tests/profile_bench: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
+	$(BUILD)/bin/xylem-sharedtimer $(BUILD)/bin/xylem-blkback $(GUEST_IMAGES)
+
+# net_bench (net, issue 5): UDP guest->host and guest->guest through
+# xylem-netback vs the host's veth path; packets per notification with
+# packet clustering on and off.  Runs in network namespaces it makes.
+$(eval $(call bench_program,net_bench,\
+	tests/bench/net_bench.c tests/lib/harness.c tests/lib/proc.c,,))
+$(BUILD)/tests/net_bench: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
+	$(BUILD)/bin/xylem-netback $(GUEST_IMAGES)

@@ -56,3 +56,12 @@ $(BUILD)/fuzz/blkif_fuzz: tests/fuzz/blkif_fuzz.c backends/lib/ring.c \
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Ibackends/blkback -Ibackends/lib \
 		-Idom0-tools/libxylemctl -Idom0-tools/common -o $@ $^
 fuzz: $(BUILD)/fuzz/blkif_fuzz
+
+# netback's TX ring and packet parser together (net helper).
+$(BUILD)/fuzz/netif_fuzz: tests/fuzz/netif_fuzz.c backends/lib/ring.c \
+		backends/netback/tx_parse.c
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Ibackends/netback -Ibackends/lib \
+		-Idom0-tools/libxylemctl -Idom0-tools/common -o $@ $^
+fuzz: $(BUILD)/fuzz/netif_fuzz

@@ -86,3 +86,29 @@ $(BUILD)/tests/blkback_test: $(BUILD)/bin/xylem-hv $(BUILD)/bin/xylem-blkback \
 $(eval $(call integration_test,svi_boot_test,\
 	tests/integration/svi_boot_test.c tests/lib/harness.c tests/lib/proc.c,,))
 $(BUILD)/tests/svi_boot_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv $(GUEST_IMAGES)
+
+# blkfront_test (blkf): the guest's blkfront against xylem-blkback: blktest,
+# kill -9 of blkback under writes (20x), a guest destroyed mid-write, and a
+# hostile frontend guest beside a blktest guest.
+$(eval $(call integration_test,blkfront_test,\
+	tests/integration/blkfront_test.c tests/lib/harness.c tests/lib/proc.c,,\
+	$(XENSTORE_LIBS)))
+$(BUILD)/tests/blkfront_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
+	$(BUILD)/bin/xylem-xenstored $(BUILD)/bin/xylem-blkback $(GUEST_IMAGES)
+
+# profile_test (prof, issue 7): the shared-timer page in guests (live,
+# read-only), blkbench profiled by `xyl profile --json`, `xyl top -b`.
+$(eval $(call integration_test,profile_test,\
+	tests/integration/profile_test.c tests/lib/harness.c tests/lib/proc.c,,\
+	$(JSONC_LIBS)))
+$(BUILD)/tests/profile_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
+	$(BUILD)/bin/xylem-xenstored $(BUILD)/bin/xylem-blkback \
+	$(BUILD)/bin/xylem-sharedtimer $(GUEST_IMAGES)
+
+# xylem-netback with real guests in a private network namespace (net):
+# tests/integration/netback_test.c.
+$(eval $(call integration_test,netback_test,\
+	tests/integration/netback_test.c tests/lib/harness.c tests/lib/proc.c,,))
+$(BUILD)/tests/netback_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
+	$(BUILD)/bin/xylem-netback $(BUILD)/bin/xylem-consoled \
+	$(BUILD)/bin/xylem-xs-check $(GUEST_IMAGES)

@@ -148,7 +148,7 @@ START_TEST(verbs_success_and_errors)
 	expect(1, "not supported (no ballooning yet)", "mem-set", "web1", "64m",
 	       NULL);
 	expect(1, "invalid size", "mem-max", "web1", "lots", NULL);
-	expect(1, "not supported yet (issue 5)", "network-attach", "web1",
+	expect(1, "network-attach: xenstore", "network-attach", "web1",
 	       "mac=00:16:3e:00:00:01", NULL);
 	expect(0, "Mac Addr.", "network-list", "web1", NULL, NULL);
 	expect(0, "xen_version", "info", NULL, NULL, NULL);

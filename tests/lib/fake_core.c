@@ -86,6 +86,14 @@ kvm_set_memslot(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t bytes,
 	return 0;
 }
 
+int
+kvm_set_memslot_ro(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t bytes,
+		   void *hva)
+{
+	(void)vm_fd, (void)slot, (void)gpa, (void)bytes, (void)hva;
+	return 0;
+}
+
 uint64_t
 domain_system_time_ns(const struct domain *d)
 {

@@ -343,3 +343,60 @@ harness_rm_rf(const char *path)
 {
 	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0 ? -errno : 0;
 }
+
+/*
+ * Every process a test program starts must end with it, including daemons
+ * that `xyl host start` detaches into sessions of their own, and including
+ * those left behind by a test whose forked Check child died on a failed
+ * assertion (Check skips its teardown then).  The test program makes
+ * itself a child subreaper at load time, so such orphans are re-parented
+ * to it instead of to init, and at its exit it ends all of its children.
+ */
+static pid_t reaper_pid;
+
+static int
+children_of(pid_t parent, pid_t *out, int cap)
+{
+	char path[64], buf[512];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)parent,
+		 (int)parent);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (n < cap && fscanf(f, "%d", &out[n]) == 1)
+		n++;
+	(void)buf;
+	fclose(f);
+	return n;
+}
+
+static void
+reap_all_children(void)
+{
+	pid_t kids[256];
+	int n, i, round;
+
+	if (getpid() != reaper_pid)
+		return; /* a forked Check child: its parent does this */
+	for (round = 0; round < 20; round++) {
+		n = children_of(reaper_pid, kids, 256);
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++)
+			kill(kids[i], round < 5 ? SIGTERM : SIGKILL);
+		usleep(100000);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+}
+
+__attribute__((constructor)) static void
+harness_become_reaper(void)
+{
+	reaper_pid = getpid();
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == 0)
+		atexit(reap_all_children);
+}

@@ -9,6 +9,18 @@
 
 #include <stdint.h>
 
+#include "gk/errno.h"
+
+/* The errors of this API beyond gk/errno.h (Xen's values, as there). */
+#ifndef EOPNOTSUPP
+#define EOPNOTSUPP XEN_EOPNOTSUPP
+#endif
+#ifndef EIO
+#define EIO	  XEN_EIO
+#define EROFS	  XEN_EROFS
+#define ETIMEDOUT XEN_ETIMEDOUT
+#endif
+
 struct blkfront_dev;
 
 enum gk_blk_op {
@@ -64,7 +76,8 @@ struct gk_blk_stats {
 	uint64_t requests, responses, errors;
 	uint64_t notify_sent, notify_suppressed; /* ours to the backend */
 	uint64_t events;			 /* the backend's to us */
-	uint64_t bounced;			 /* copied via persistent pages */
+	uint64_t bounced; /* copied via persistent pages */
+	uint64_t rekicks; /* notifications repeated after a quiet second */
 };
 
 /* Connect to vbd devid (0: the first under device/vbd).  0 and *out, or

@@ -33,11 +33,11 @@
 
 /* Notification counters of one ring (both directions). */
 struct blkfront_ring_stats {
-	uint64_t requests;	   /* requests pushed */
-	uint64_t responses;	   /* responses taken */
-	uint64_t notify_sent;	   /* our event sends */
+	uint64_t requests;	    /* requests pushed */
+	uint64_t responses;	    /* responses taken */
+	uint64_t notify_sent;	    /* our event sends */
 	uint64_t notify_suppressed; /* pushes that needed none */
-	uint64_t events;	   /* backend notifications seen */
+	uint64_t events;	    /* backend notifications seen */
 };
 
 /*
@@ -86,5 +86,70 @@ struct blkfront_expect {
  * status.  Marks the id free on success. */
 int blkfront_rsp_check(const struct blkif_response *rsp,
 		       struct blkfront_expect *expect, uint32_t nr_expect);
+
+/* ---- the driver (kernel/blkfront.c, kernel/blkfront_io.c) ---- */
+#ifndef GK_HOST_TEST
+#include <xen/event_channel.h>
+
+#include "gk/blk.h"
+#include "gk/profile.h"
+
+/* One request id: its request, its grants and (persistent grants or
+ * indirect descriptors) pages granted once and kept. */
+struct blkfront_slot {
+	struct gk_blk_req *req;
+	uint32_t nr_grefs; /* transient grants to end at completion */
+	grant_ref_t grefs[BLKFRONT_MAX_SEGS];
+	uint8_t *pool; /* nr_pool pages, or NULL */
+	uint32_t nr_pool;
+	grant_ref_t pool_grefs[BLKFRONT_MAX_SEGS];
+	struct blkif_request_segment *indirect; /* a page, or NULL */
+	grant_ref_t indirect_gref;
+	uint32_t prof_slot; /* gk/profile.h slot: queue x ring index */
+};
+
+/* One ring with its event channel.  Owned by its blkfront_dev. */
+struct blkfront_queue {
+	struct blkfront_dev *dev;
+	uint32_t index;
+	struct blkfront_ring ring;
+	void *sring;
+	uint32_t nr_pages;
+	grant_ref_t ring_grefs[BLKFRONT_MAX_RING_PAGES];
+	evtchn_port_t port;
+	uint32_t nr_slots;
+	struct blkfront_expect *expect; /* nr_slots */
+	struct blkfront_slot *slots;	/* nr_slots */
+	uint32_t in_flight;
+};
+
+/* An open vbd.  Created by gk_blk_open, freed by gk_blk_close; linked
+ * from gk.blk_devs for the main loop's idle hook. */
+struct blkfront_dev {
+	struct blkfront_dev *next;
+	struct gk_blk_info info;
+	char fe_dir[48];
+	char be_dir[128];
+	domid_t be_domid;
+	struct blkfront_queue queues[BLKFRONT_MAX_QUEUES];
+	uint32_t next_queue;
+	struct gk_blk_req *done_head, *done_tail;
+	uint32_t in_flight;  /* submitted, not yet handed back */
+	uint32_t pool_pages; /* persistent pages per request id */
+	int is_broken;
+	int is_raw;
+	uint64_t errors, bounced, leaked_grants;
+	uint64_t rekicks; /* notifications repeated after a quiet second */
+	struct gk_profile prof; /* issue 7: per-request stage stamps */
+};
+
+/* blkfront_io.c: take every response of q (from the event handler or a
+ * poll); a broken backend closes the device. */
+void blkfront_queue_consume(struct blkfront_queue *q);
+/* Fail everything in flight with -ENODEV and mark the device closed. */
+void blkfront_dev_break(struct blkfront_dev *b, const char *why);
+/* blkfront.c: free a slot's kept pages and grants. */
+void blkfront_slot_release(struct blkfront_slot *s);
+#endif
 
 #endif

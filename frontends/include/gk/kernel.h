@@ -23,6 +23,7 @@ struct heap_free;
 struct xenbus;
 struct consfront;
 struct gk_smp;
+struct blkfront_dev;
 
 /* The kernel context.  Created zeroed in .bss; gk_start() fills it in
  * order (console, cmdline, memory, shared_info, events, time, grants) and
@@ -53,6 +54,7 @@ struct gk_kernel {
 	 * 0 bytes: none, or not inside RAM.  apps/svicheck.c reads it. */
 	uint64_t module_paddr;
 	uint64_t module_bytes;
+	struct blkfront_dev *blk_devs; /* blkfront.c: open vbds */
 };
 
 extern struct gk_kernel gk;
@@ -87,9 +89,17 @@ int gk_app_hcbench(const char *cmdline);
 int gk_app_hostile(const char *cmdline);
 int gk_app_idle(const char *cmdline);
 int gk_app_svicheck(const char *cmdline);
+int gk_app_svicat(const char *cmdline);
 int gk_app_echo(const char *cmdline);
 int gk_app_smptest(const char *cmdline);
 int gk_app_spin(const char *cmdline);
 int gk_app_xsbench(const char *cmdline);
+int gk_app_stimer(const char *cmdline);
+int gk_app_blktest(const char *cmdline);
+int gk_app_blkbench(const char *cmdline);
+int gk_app_blkhostile(const char *cmdline);
+int gk_app_netecho(const char *cmdline);
+int gk_app_netbench(const char *cmdline);
+int gk_app_nethostile(const char *cmdline);
 
 #endif

@@ -1,11 +1,17 @@
 # tests/unit/backends/lib.mk: unit suites of the shared backend library
 # (backends/lib) and of blkback's request parser.
 #   be_grant_test   grant.c against fake guest memory (a memfd)
+#   be_profile_test profile.c: stamp bounds, snapshot checks, the file
 #   be_ring_test    ring.c against Xen's own front-ring macros
 #   be_xenbus_test  xenbus.c's strict parsers
 #   blkback_request_test  backends/blkback/request.c
 $(eval $(call unit_test,be_grant_test,\
 	tests/unit/backends/lib/grant_test.c backends/lib/grant.c,\
+	$(BUILD)/lib/libxylemctl.a,))
+
+$(eval $(call unit_test,be_profile_test,\
+	tests/unit/backends/lib/profile_test.c backends/lib/profile.c \
+	backends/lib/grant.c backends/lib/stats.c,\
 	$(BUILD)/lib/libxylemctl.a,))
 
 $(eval $(call unit_test,be_ring_test,\

@@ -33,3 +33,17 @@ $(eval $(call unit_test,svifront_test,\
 	frontends/svi/svifront_inflate.c \
 	tests/unit/frontends/svi/svifront_test.c,\
 	$(BUILD)/lib/libsvi.a,$(ZLIB_LIBS)))
+
+# blkfront_ring_test (blkf): the guest blkfront's ring logic, hostile
+# backends included.
+$(eval $(call unit_test,gk_blkfront_ring_test,\
+	frontends/kernel/blkfront_ring.c \
+	tests/unit/frontends/kernel/blkfront_ring_test.c,,))
+
+# netfront's ring logic and the guest IPv4 stack's parsers (net).
+$(eval $(call unit_test,gk_netfront_ring_test,\
+	frontends/kernel/netfront_ring.c \
+	tests/unit/frontends/kernel/netfront_ring_test.c,,))
+$(eval $(call unit_test,gk_net_parse_test,\
+	frontends/net/net_parse.c \
+	tests/unit/frontends/net/net_parse_test.c,,))

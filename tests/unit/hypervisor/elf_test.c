@@ -15,6 +15,7 @@
 #include <xen/xen.h>
 #include <xen/arch-x86/hvm/start_info.h>
 
+#include "xylem/sharedtimer.h"
 #include "elf_image.h"
 #include "memory.h"
 #include "pvh.h"
@@ -306,7 +307,7 @@ START_TEST(test_pvh_load_and_start_info)
 	uint8_t rd[5000];
 	struct pvh_boot boot;
 	struct hvm_start_info si;
-	struct hvm_memmap_table_entry map[4];
+	struct hvm_memmap_table_entry map[5];
 	struct hvm_modlist_entry mod;
 
 	memset(rd, 0xab, sizeof(rd));
@@ -320,13 +321,17 @@ START_TEST(test_pvh_load_and_start_info)
 	ck_assert_uint_eq(si.magic, XEN_HVM_START_MAGIC_VALUE);
 	ck_assert_uint_eq(si.version, 1);
 	ck_assert_str_eq((char *)m.ram + si.cmdline_paddr, "console=x app=t");
-	ck_assert_uint_eq(si.memmap_entries, 4);
+	ck_assert_uint_eq(si.memmap_entries, 5);
 	memcpy(map, m.ram + si.memmap_paddr, sizeof(map));
 	ck_assert_uint_eq(map[0].type, XEN_HVM_MEMMAP_TYPE_RAM);
 	ck_assert_uint_eq(map[1].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
 	ck_assert_uint_eq(map[2].addr + map[2].size, 8 << 20);
 	ck_assert_uint_eq(map[3].addr, MEMORY_SPECIAL_GPA);
 	ck_assert_uint_eq(map[3].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+	/* The shared-timer page (include/xylem/sharedtimer.h). */
+	ck_assert_uint_eq(map[4].addr, XYL_STIMER_GPA);
+	ck_assert_uint_eq(map[4].size, XYL_STIMER_BYTES);
+	ck_assert_uint_eq(map[4].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
 	ck_assert_uint_eq(si.nr_modules, 1);
 	memcpy(&mod, m.ram + si.modlist_paddr, sizeof(mod));
 	ck_assert_uint_eq(mod.paddr & 0xfff, 0);

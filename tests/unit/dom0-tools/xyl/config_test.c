@@ -116,6 +116,30 @@ START_TEST(test_full)
 }
 END_TEST
 
+/* Relative disk targets are relative to the config file's directory (as
+ * kernel and ramdisk), in both spec syntaxes; absolute ones stay. */
+START_TEST(test_relative_disks)
+{
+	struct config c;
+	char text[] = "name='dk'\nkernel = \"k.elf\"\n"
+		      "disk = [ \"vol.img,raw,xvda,r\", \"format=raw, "
+		      "vdev=xvdb, access=rw, target=sub/b.img\",\n"
+		      "  \"/srv/c.img,raw,xvdc,w\" ]\n";
+	char want[PATH_MAX + 64];
+
+	ck_assert_int_eq(parse(text, NULL, 0, &c), 0);
+	ck_assert_int_eq(c.nr_disks, 3);
+	snprintf(want, sizeof(want), "%s/vol.img,raw,xvda,r", dir);
+	ck_assert_str_eq(c.disks[0], want);
+	snprintf(want, sizeof(want),
+		 "format=raw, vdev=xvdb, access=rw, target=%s/sub/b.img", dir);
+	ck_assert_str_eq(c.disks[1], want);
+	ck_assert_str_eq(c.disks[2], "/srv/c.img,raw,xvdc,w");
+	ck_assert_uint_eq(report_len, 0);
+	config_free(&c);
+}
+END_TEST
+
 START_TEST(test_cmdline_rules)
 {
 	char want[PATH_MAX + 128];
@@ -329,6 +353,7 @@ config_suite(void)
 	tcase_add_checked_fixture(good, setup, teardown);
 	tcase_add_test(good, test_defaults);
 	tcase_add_test(good, test_full);
+	tcase_add_test(good, test_relative_disks);
 	tcase_add_test(good, test_cmdline_rules);
 	tcase_add_test(good, test_overrides);
 	suite_add_tcase(s, good);

@@ -1,0 +1,325 @@
+/*
+ * tests/integration/profile_test.c: shared-timer I/O profiling, all real
+ * (xylem-hv, `xyl host start` with xylem-sharedtimer, guests through
+ * `xyl create`): a guest reads the live timer page (consistent, ticking);
+ * a guest that writes to it crashes while a guest beside it keeps
+ * running; a guest doing block I/O gets non-empty histograms from
+ * `xyl profile --json` whose end-to-end time agrees with the guest's own
+ * pvclock within one tick; `xyl top -b` shows the device.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "harness.h"
+#include "proc.h"
+
+#define BOOT_TIMEOUT_MS 120000
+#define TOOL_TIMEOUT_MS 30000
+
+static struct harness_hv hv;
+static char xyl[4096], guest[4096];
+
+static int
+run_xyl(struct proc *p, char **args, int timeout_ms)
+{
+	char *argv[16] = {xyl};
+	int i;
+
+	for (i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	return proc_run(p, hv.rundir, argv, timeout_ms);
+}
+
+static void
+services(const char *verb)
+{
+	struct proc p;
+	int rc = run_xyl(&p, (char *[]){"host", (char *)verb, NULL},
+			 TOOL_TIMEOUT_MS);
+
+	if (rc != 0)
+		fprintf(stderr, "xyl host %s: %d\n%s\n", verb, rc, p.out);
+	proc_free(&p);
+}
+
+static void
+setup(void)
+{
+	if (harness_skip_reason())
+		return;
+	ck_assert_int_eq(proc_bin_path("xyl", xyl, sizeof(xyl)), 0);
+	ck_assert_int_eq(proc_guest_path(guest, sizeof(guest)), 0);
+	ck_assert_int_eq(harness_hv_start(&hv, NULL, 10000), 0);
+	services("start");
+}
+
+static void
+teardown(void)
+{
+	if (harness_skip_reason())
+		return;
+	services("stop");
+	ck_assert_int_ge(harness_hv_stop(&hv), 0);
+}
+
+/* A config: guest name running cmdline, disks ("" for none). */
+static char *
+make_cfg(const char *name, const char *cmdline, const char *disks)
+{
+	char *cfg;
+	FILE *f;
+
+	ck_assert(asprintf(&cfg, "%s/%s.cfg", hv.rundir, name) > 0);
+	f = fopen(cfg, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f,
+		"name = \"%s\"\ntype = \"pvh\"\nkernel = \"%s\"\n"
+		"memory = 64\nvcpus = 1\ncmdline = \"%s\"\n%s%s%s\n",
+		name, guest, cmdline, disks[0] ? "disk = [ " : "", disks,
+		disks[0] ? " ]" : "");
+	ck_assert_int_eq(fclose(f), 0);
+	return cfg;
+}
+
+START_TEST(guest_reads_live_timer)
+{
+	char *cfg;
+	struct proc p;
+	int rc;
+
+	if (harness_skip_reason())
+		return;
+	cfg = make_cfg("st", "app=stimer", "");
+	rc = run_xyl(&p, (char *[]){"create", "-c", cfg, NULL},
+		     BOOT_TIMEOUT_MS);
+	ck_assert_msg(rc == 0 && strstr(p.out, "stimer: all passed") &&
+			      strstr(p.out, "ok: stimer: ticking"),
+		      "exit %d\n%s", rc, p.out);
+	proc_free(&p);
+	free(cfg);
+}
+END_TEST
+
+START_TEST(guest_write_kills_only_that_guest)
+{
+	char *idle, *bad;
+	struct proc p;
+	int rc;
+
+	if (harness_skip_reason())
+		return;
+	idle = make_cfg("bystander", "app=idle", "");
+	bad = make_cfg("writer", "app=stimer write=1", "");
+	rc = run_xyl(&p, (char *[]){"create", idle, NULL}, TOOL_TIMEOUT_MS);
+	ck_assert_msg(rc == 0, "create bystander: %d\n%s", rc, p.out);
+	proc_free(&p);
+	rc = run_xyl(&p, (char *[]){"create", "-c", bad, NULL},
+		     BOOT_TIMEOUT_MS);
+	/* XYL_EXIT_CRASH: the write faulted and crashed that guest. */
+	ck_assert_msg(rc == 2 && strstr(p.out, "writing to the read-only") &&
+			      !strstr(p.out, "the write went through"),
+		      "writer: exit %d\n%s", rc, p.out);
+	proc_free(&p);
+	rc = run_xyl(&p, (char *[]){"dmesg", NULL}, TOOL_TIMEOUT_MS);
+	ck_assert_msg(strstr(p.out, "MMIO write 0xfe080010"), "dmesg:\n%s",
+		      p.out);
+	proc_free(&p);
+	rc = run_xyl(&p, (char *[]){"list", NULL}, TOOL_TIMEOUT_MS);
+	ck_assert_msg(rc == 0 && strstr(p.out, "bystander") &&
+			      !strstr(p.out, "writer"),
+		      "list:\n%s", p.out);
+	proc_free(&p);
+	rc = run_xyl(&p, (char *[]){"destroy", "bystander", NULL},
+		     TOOL_TIMEOUT_MS);
+	ck_assert_int_eq(rc, 0);
+	proc_free(&p);
+	free(idle);
+	free(bad);
+}
+END_TEST
+
+/* `xyl profile --json dom`: the first device's object, or NULL. */
+static struct json_object *
+profile_json(const char *dom, struct json_object **root)
+{
+	struct json_object *devs, *d;
+	struct proc p;
+	int rc = run_xyl(&p, (char *[]){"profile", "--json", (char *)dom, NULL},
+			 TOOL_TIMEOUT_MS);
+
+	*root = rc == 0 ? json_tokener_parse(p.out) : NULL;
+	proc_free(&p);
+	if (!*root || !json_object_object_get_ex(*root, "devices", &devs) ||
+	    json_object_array_length(devs) < 1)
+		return NULL;
+	d = json_object_array_get_idx(devs, 0);
+	return d;
+}
+
+static int64_t
+jint(struct json_object *o, const char *k1, const char *k2, const char *k3)
+{
+	struct json_object *v = o;
+
+	if (k1 && !json_object_object_get_ex(v, k1, &v))
+		return -1;
+	if (k2 && !json_object_object_get_ex(v, k2, &v))
+		return -1;
+	if (k3 && !json_object_object_get_ex(v, k3, &v))
+		return -1;
+	return json_object_get_int64(v);
+}
+
+/* Poll `xyl profile --json bench` while the guest runs; keep the last
+ * snapshot with requests counted.  Returns it (caller puts root). */
+static struct json_object *
+profile_while_running(struct proc *g, struct json_object **keep)
+{
+	struct json_object *root, *d, *best = NULL;
+	int64_t best_n = 0;
+
+	*keep = NULL;
+	for (int i = 0; i < 600; i++) {
+		d = profile_json("bench", &root);
+		if (d && jint(d, "counted", NULL, NULL) > best_n) {
+			best_n = jint(d, "counted", NULL, NULL);
+			if (*keep)
+				json_object_put(*keep);
+			*keep = root;
+			best = d;
+		} else if (root) {
+			json_object_put(root);
+		}
+		if (proc_read_some(g, 200) == 0)
+			break;
+	}
+	return best;
+}
+
+START_TEST(blkbench_profile_agrees_with_pvclock)
+{
+	char *cfg, *img, *disk;
+	struct json_object *root, *d, *b;
+	struct proc g, p;
+	int fd, rc, nonempty = 0;
+	int64_t n, period, e2e_sum, own, unstamped;
+	double tick_mean_ns, own_mean_ns;
+
+	if (harness_skip_reason())
+		return;
+	ck_assert(asprintf(&img, "%s/prof.img", hv.rundir) > 0);
+	fd = open(img, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 64 << 20), 0);
+	close(fd);
+	ck_assert(asprintf(&disk, "\"%s,raw,xvda,w\"", img) > 0);
+	cfg = make_cfg("bench",
+		       "app=blkbench tests=randread,randwrite qd=1,8 ms=1500",
+		       disk);
+	ck_assert_int_eq(proc_start(&g, hv.rundir,
+				    (char *[]){xyl, "create", "-c", cfg, NULL}),
+			 0);
+	d = profile_while_running(&g, &root);
+	rc = proc_wait(&g, BOOT_TIMEOUT_MS);
+	ck_assert_msg(rc == 0, "blkbench: exit %d\n%s", rc, g.out);
+	ck_assert_msg(d, "no profile while blkbench ran\n%s", g.out);
+	n = jint(d, "counted", NULL, NULL);
+	period = jint(d, "period_ns", NULL, NULL);
+	e2e_sum = jint(d, "intervals", "e2e", "sum_ticks");
+	own = jint(d, "own_e2e_ns", NULL, NULL);
+	unstamped = jint(d, "unstamped", NULL, NULL);
+	ck_assert_int_gt(n, 100);
+	ck_assert_int_eq(period, 1000000);
+	for (int iv = 0; iv < 4; iv++) {
+		static const char *const names[] = {"queue_wait", "service",
+						    "delivery", "e2e"};
+		struct json_object *ivo;
+
+		ck_assert(json_object_object_get_ex(
+			json_object_object_get(d, "intervals"), names[iv],
+			&ivo));
+		ck_assert(json_object_object_get_ex(ivo, "buckets", &b));
+		int64_t sum = 0;
+		for (size_t k = 0; k < json_object_array_length(b); k++)
+			sum += json_object_get_int64(
+				json_object_array_get_idx(b, k));
+		ck_assert_int_eq(sum, n);
+		nonempty++;
+	}
+	ck_assert_int_eq(nonempty, 4);
+	tick_mean_ns = (double)e2e_sum * (double)period / (double)n;
+	own_mean_ns = (double)own / (double)n;
+	fprintf(stderr,
+		"profile_test: %lld requests (%lld unstamped), end to end: "
+		"ticks %.0f ns, pvclock %.0f ns (tick %lld ns)\n",
+		(long long)n, (long long)unstamped, tick_mean_ns, own_mean_ns,
+		(long long)period);
+	ck_assert_msg(tick_mean_ns - own_mean_ns <= (double)period &&
+			      own_mean_ns - tick_mean_ns <= (double)period,
+		      "tick mean %.0f ns vs pvclock mean %.0f ns", tick_mean_ns,
+		      own_mean_ns);
+	json_object_put(root);
+	proc_free(&g);
+	(void)p;
+	free(cfg);
+	free(disk);
+	free(img);
+}
+END_TEST
+
+START_TEST(top_batch_shows_columns)
+{
+	struct proc p;
+	int rc;
+
+	if (harness_skip_reason())
+		return;
+	rc = run_xyl(&p, (char *[]){"top", "-b", "-i", "2", "-d", "0.2", NULL},
+		     TOOL_TIMEOUT_MS);
+	ck_assert_msg(rc == 0 && proc_count(p.out, "xyl top -") == 2 &&
+			      strstr(p.out, "E2E99(us)") &&
+			      strstr(p.out, "Domain-0"),
+		      "top: %d\n%s", rc, p.out);
+	proc_free(&p);
+}
+END_TEST
+
+static Suite *
+profile_suite(void)
+{
+	Suite *s = suite_create("profile");
+	TCase *tc = tcase_create("profile");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, guest_reads_live_timer);
+	tcase_add_test(tc, guest_write_kills_only_that_guest);
+	tcase_add_test(tc, blkbench_profile_agrees_with_pvclock);
+	tcase_add_test(tc, top_batch_shows_columns);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(profile_suite());
+	const char *why = harness_skip_reason();
+	int failed;
+
+	if (why)
+		printf("profile_test: skipped: %s\n", why);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
