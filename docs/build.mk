@@ -6,4 +6,5 @@ MAN_PAGES := \
 	docs/man/xylem-hv.8 \
 	docs/man/xylem-netback.8 \
 	docs/man/xylem-sharedtimer.8 \
-	docs/man/xylem-xenstored.8
+	docs/man/xylem-xenstored.8 \
+	docs/man/xylem-xs-check.8

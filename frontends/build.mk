@@ -4,6 +4,7 @@ GUEST_SRCS := \
 	frontends/apps/blkbench.c \
 	frontends/apps/blkhostile.c \
 	frontends/apps/blktest.c \
+	frontends/apps/demo.c \
 	frontends/apps/echo.c \
 	frontends/apps/evtping.c \
 	frontends/apps/fault.c \

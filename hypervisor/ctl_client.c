@@ -47,6 +47,7 @@ static const ctl_handler ctl_handlers[XYL_CTL_TYPE_COUNT] = {
 	[XYL_CTL_VCPU_PIN] = ctl_vcpu_pin,
 	[XYL_CTL_VCPU_SET] = ctl_vcpu_set,
 	[XYL_CTL_DOMAIN_RENAME] = ctl_domain_rename,
+	[XYL_CTL_DOMAIN_SET_MAX_MEM] = ctl_domain_set_max_mem,
 	[XYL_CTL_SHARED_TIMER_MAP] = ctl_shared_timer_map,
 };
 

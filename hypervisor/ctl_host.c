@@ -31,6 +31,21 @@ ctl_get_domain(struct ctl_client *c, xyl_domid_t domid, struct domain **out,
 	return -ESRCH;
 }
 
+int
+ctl_on_domain(struct ctl_client *c, xyl_domid_t domid, ctl_domain_op_fn *op,
+	      const struct ctl_request *r, struct ctl_reply_out *out)
+{
+	struct domain *d;
+	int rc;
+
+	rc = ctl_get_domain(c, domid, &d, out);
+	if (rc)
+		return rc;
+	rc = op(c, d, r, out);
+	domain_put(d);
+	return rc;
+}
+
 /* MemAvailable from /proc/meminfo in KiB; 0 if it cannot be read. */
 static uint64_t
 ctl_mem_available_kib(void)

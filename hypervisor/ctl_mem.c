@@ -13,24 +13,18 @@
 #include "gnttab.h"
 #include "hv.h"
 
-int
-ctl_memory_map(struct ctl_client *c, const struct ctl_request *r,
-	       const int *fds, struct ctl_reply_out *out)
+/* The reply owns a duplicate of the memfd; the domain keeps its own. */
+static int
+ctl_op_memory_map(struct ctl_client *c, struct domain *d,
+		  const struct ctl_request *r, struct ctl_reply_out *out)
 {
 	struct xyl_ctl_memory_map_reply *m = out->body;
-	struct domain *d;
-	int rc, fd;
+	int fd;
 
-	(void)fds;
-	rc = ctl_get_domain(c, r->u.domid.domid, &d, out);
-	if (rc)
-		return rc;
-	/* The reply owns a duplicate; the domain keeps its own memfd. */
+	(void)c, (void)r;
 	fd = fcntl(d->mem.memfd, F_DUPFD_CLOEXEC, 0);
-	if (fd < 0) {
-		rc = -errno;
-		goto out;
-	}
+	if (fd < 0)
+		return -errno;
 	out->fds[out->nr_fds++] = fd;
 	m->ram_bytes = d->mem.ram_bytes;
 	m->special_gpa = d->mem.special_gpa;
@@ -40,28 +34,48 @@ ctl_memory_map(struct ctl_client *c, const struct ctl_request *r,
 	m->store_gfn = d->hvm_params[HVM_PARAM_STORE_PFN];
 	m->console_gfn = d->hvm_params[HVM_PARAM_CONSOLE_PFN];
 	pthread_mutex_unlock(&d->lock);
-out:
-	domain_put(d);
-	return rc;
+	return 0;
+}
+
+int
+ctl_memory_map(struct ctl_client *c, const struct ctl_request *r,
+	       const int *fds, struct ctl_reply_out *out)
+{
+	(void)fds;
+	return ctl_on_domain(c, r->u.domid.domid, ctl_op_memory_map, r, out);
+}
+
+static int
+ctl_op_hvm_param_get(struct ctl_client *c, struct domain *d,
+		     const struct ctl_request *r, struct ctl_reply_out *out)
+{
+	struct xyl_ctl_hvm_param *p = out->body;
+
+	(void)c;
+	*p = r->u.param;
+	pthread_mutex_lock(&d->lock);
+	p->value = d->hvm_params[r->u.param.index];
+	pthread_mutex_unlock(&d->lock);
+	return 0;
 }
 
 int
 ctl_hvm_param_get(struct ctl_client *c, const struct ctl_request *r,
 		  const int *fds, struct ctl_reply_out *out)
 {
-	struct xyl_ctl_hvm_param *p = out->body;
-	struct domain *d;
-	int rc;
-
 	(void)fds;
-	rc = ctl_get_domain(c, r->u.param.domid, &d, out);
-	if (rc)
-		return rc;
-	*p = r->u.param;
+	return ctl_on_domain(c, r->u.param.domid, ctl_op_hvm_param_get, r,
+			     out);
+}
+
+static int
+ctl_op_hvm_param_set(struct ctl_client *c, struct domain *d,
+		     const struct ctl_request *r, struct ctl_reply_out *out)
+{
+	(void)c, (void)out;
 	pthread_mutex_lock(&d->lock);
-	p->value = d->hvm_params[r->u.param.index];
+	d->hvm_params[r->u.param.index] = r->u.param.value;
 	pthread_mutex_unlock(&d->lock);
-	domain_put(d);
 	return 0;
 }
 
@@ -69,17 +83,17 @@ int
 ctl_hvm_param_set(struct ctl_client *c, const struct ctl_request *r,
 		  const int *fds, struct ctl_reply_out *out)
 {
-	struct domain *d;
-	int rc;
-
 	(void)fds;
-	rc = ctl_get_domain(c, r->u.param.domid, &d, out);
-	if (rc)
-		return rc;
-	pthread_mutex_lock(&d->lock);
-	d->hvm_params[r->u.param.index] = r->u.param.value;
-	pthread_mutex_unlock(&d->lock);
-	domain_put(d);
+	return ctl_on_domain(c, r->u.param.domid, ctl_op_hvm_param_set, r,
+			     out);
+}
+
+static int
+ctl_op_gnttab_frames(struct ctl_client *c, struct domain *d,
+		     const struct ctl_request *r, struct ctl_reply_out *out)
+{
+	(void)c, (void)r;
+	gnttab_frames(d, out->body);
 	return 0;
 }
 
@@ -87,14 +101,7 @@ int
 ctl_gnttab_frames(struct ctl_client *c, const struct ctl_request *r,
 		  const int *fds, struct ctl_reply_out *out)
 {
-	struct domain *d;
-	int rc;
-
 	(void)fds;
-	rc = ctl_get_domain(c, r->u.domid.domid, &d, out);
-	if (rc)
-		return rc;
-	gnttab_frames(d, out->body);
-	domain_put(d);
-	return 0;
+	return ctl_on_domain(c, r->u.domid.domid, ctl_op_gnttab_frames, r,
+			     out);
 }

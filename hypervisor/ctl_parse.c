@@ -283,6 +283,24 @@ check_vcpu_set(const struct ctl_request *r, char *detail, size_t detail_len)
 	return check_domid(v->domid, detail, detail_len);
 }
 
+/* The bound needing the domain (>= its current memory) is the handler's. */
+static int
+check_max_mem(const struct ctl_request *r, char *detail, size_t detail_len)
+{
+	const struct xyl_ctl_domain_set_max_mem *m = &r->u.max_mem;
+	uint64_t max_kib = MEMORY_MAX_RAM >> 10;
+	int rc = check_pad(m->pad, "pad", detail, detail_len);
+
+	if (rc)
+		return rc;
+	if (m->max_kib % 4 || m->max_kib > max_kib)
+		return fail(detail, detail_len, -EINVAL,
+			    "max_kib %llu: need a multiple of 4 in [0, %llu]",
+			    (unsigned long long)m->max_kib,
+			    (unsigned long long)max_kib);
+	return check_domid(m->domid, detail, detail_len);
+}
+
 #define REQ(t, n, body, reply, fds, fn)                                        \
 	[XYL_CTL_##t] = {n, true, body, reply, fds, fn}
 
@@ -342,6 +360,8 @@ static const struct ctl_type_desc ctl_types[XYL_CTL_TYPE_COUNT] = {
 	    0, 0, check_rename),
 	REQ(SHARED_TIMER_MAP, "SHARED_TIMER_MAP", 0,
 	    sizeof(struct xyl_ctl_shared_timer_map_reply), 1, NULL),
+	REQ(DOMAIN_SET_MAX_MEM, "DOMAIN_SET_MAX_MEM",
+	    sizeof(struct xyl_ctl_domain_set_max_mem), 0, 0, check_max_mem),
 };
 
 const char *

@@ -33,6 +33,7 @@ struct ctl_request {
 		struct xyl_ctl_sched_credit sched;
 		struct xyl_ctl_vcpu_pin pin;
 		struct xyl_ctl_vcpu_set vcpu_set;
+		struct xyl_ctl_domain_set_max_mem max_mem;
 	} u;
 };
 

@@ -124,6 +124,15 @@ void ctl_event_drain(struct ctl_server *srv);
 /* Look up a domain for a handler: counted, or -ESRCH with detail set. */
 int ctl_get_domain(struct ctl_client *c, xyl_domid_t domid, struct domain **out,
 		   struct ctl_reply_out *o);
+/* The body of a per-domain handler, run while it holds d's reference. */
+typedef int ctl_domain_op_fn(struct ctl_client *c, struct domain *d,
+			     const struct ctl_request *r,
+			     struct ctl_reply_out *out);
+/* Look up domid, run op on it and drop the reference: op's result, or
+ * -ESRCH with detail set. */
+int ctl_on_domain(struct ctl_client *c, xyl_domid_t domid,
+		  ctl_domain_op_fn *op, const struct ctl_request *r,
+		  struct ctl_reply_out *out);
 /* Queue a lifecycle event from a handler. */
 void ctl_emit_simple(struct hv *hv, uint32_t kind, xyl_domid_t domid,
 		     uint32_t arg);
@@ -152,6 +161,8 @@ int ctl_domain_shutdown(struct ctl_client *c, const struct ctl_request *r,
 			const int *fds, struct ctl_reply_out *out);
 int ctl_domain_rename(struct ctl_client *c, const struct ctl_request *r,
 		      const int *fds, struct ctl_reply_out *out);
+int ctl_domain_set_max_mem(struct ctl_client *c, const struct ctl_request *r,
+			   const int *fds, struct ctl_reply_out *out);
 int ctl_memory_map(struct ctl_client *c, const struct ctl_request *r,
 		   const int *fds, struct ctl_reply_out *out);
 int ctl_hvm_param_get(struct ctl_client *c, const struct ctl_request *r,

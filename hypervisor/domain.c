@@ -324,6 +324,7 @@ domain_build(struct domain *d, const struct domain_config *cfg, char *err,
 		snprintf(err, errlen, "guest memory: %s", strerror(-rc));
 		return rc;
 	}
+	atomic_store(&d->max_mem_kib, cfg->mem_kib);
 	domain_init_shared_info(d);
 	rc = domain_load(d, cfg, &boot, err, errlen);
 	if (rc < 0)
@@ -596,7 +597,8 @@ domain_getinfo(struct domain *d, struct xyl_dominfo *out)
 	memcpy(out->name, d->name, sizeof(out->name));
 	memcpy(out->uuid, d->uuid, sizeof(out->uuid));
 	out->vcpus = d->nr_vcpus;
-	out->mem_kib = out->max_mem_kib = d->mem.ram_bytes >> 10;
+	out->mem_kib = d->mem.ram_bytes >> 10;
+	out->max_mem_kib = atomic_load(&d->max_mem_kib);
 	out->create_time_ns = d->create_time_ns;
 	for (uint32_t i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = &d->vcpus[i];

@@ -144,6 +144,10 @@ struct domain {
 
 	struct shared_info *shared_info; /* hva, NULL until mapped */
 	uint64_t shared_info_gfn;
+	/* Maximum memory (xl mem-max), >= mem.ram_bytes >> 10: reported by
+	 * getinfo and XENMEM_maximum_reservation.  No balloon: RAM never
+	 * grows towards it. */
+	_Atomic uint64_t max_mem_kib;
 
 	struct evtchn_table *evtchn; /* evtchn.c */
 	struct gnttab *gnttab;	     /* gnttab.c */

@@ -125,8 +125,10 @@ hc_memory_map(struct vcpu *v, uint64_t arg)
 	return guest_copy_to(v, arg, &map, sizeof(map));
 }
 
+/* Current: the RAM the domain has; maximum: what xl mem-max set (in
+ * pages, as Xen answers both). */
 static int64_t
-hc_reservation(struct vcpu *v, uint64_t arg)
+hc_reservation(struct vcpu *v, uint64_t arg, bool is_max)
 {
 	domid_t domid;
 	int rc = guest_copy_from(v, &domid, arg, sizeof(domid));
@@ -135,6 +137,8 @@ hc_reservation(struct vcpu *v, uint64_t arg)
 		return rc;
 	if (!hc_is_self(v->d, domid))
 		return -EPERM;
+	if (is_max)
+		return (int64_t)(atomic_load(&v->d->max_mem_kib) >> 2);
 	return (int64_t)(v->d->mem.ram_bytes >> 12);
 }
 
@@ -147,8 +151,9 @@ hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case XENMEM_memory_map:
 		return hc_memory_map(v, arg);
 	case XENMEM_current_reservation:
+		return hc_reservation(v, arg, false);
 	case XENMEM_maximum_reservation:
-		return hc_reservation(v, arg);
+		return hc_reservation(v, arg, true);
 	default:
 		return -ENOSYS;
 	}

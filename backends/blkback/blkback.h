@@ -1,7 +1,7 @@
 /*
  * backends/blkback/blkback.h: xylem-blkback's objects: the program context
- * (struct blkback), one struct blkback_dom per frontend domain (its memory
- * and grant table), one struct blkback_dev per vbd, one struct
+ * (struct blkback), one struct be_dom (backend.h) per frontend domain (its
+ * memory and grant table), one struct blkback_dev per vbd, one struct
  * blkback_queue per ring, and the validated request (struct blkback_req).
  * Everything runs on one thread (the epoll loop in backend.c): no locks.
  */

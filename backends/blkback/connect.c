@@ -25,24 +25,24 @@ blkback_read_transport(struct blkback_dev *dev)
 
 	dev->nr_queues = 1;
 	dev->ring_order = 0;
-	rc = be_xs_read_u32(dev->bb->xs, dev->fe_dir, "multi-queue-num-queues",
-			    &dev->nr_queues);
+	rc = be_xs_read_u32(dev->bb->be.xs, dev->fe_dir,
+			    "multi-queue-num-queues", &dev->nr_queues);
 	if (rc && rc != -ENOENT)
 		return rc;
-	rc = be_xs_read_u32(dev->bb->xs, dev->fe_dir, "ring-page-order",
+	rc = be_xs_read_u32(dev->bb->be.xs, dev->fe_dir, "ring-page-order",
 			    &dev->ring_order);
 	if (rc && rc != -ENOENT)
 		return rc;
 	if (dev->nr_queues == 0 || dev->nr_queues > BLKBACK_MAX_QUEUES ||
 	    dev->ring_order > BLKBACK_MAX_RING_ORDER)
 		return -EINVAL;
-	rc = be_xs_read(dev->bb->xs, dev->fe_dir, "protocol", proto,
+	rc = be_xs_read(dev->bb->be.xs, dev->fe_dir, "protocol", proto,
 			sizeof(proto));
 	if (rc == 0 && strcmp(proto, "x86_64-abi") != 0)
 		return -EPROTONOSUPPORT;
-	dev->use_persistent = be_xs_read_bool(dev->bb->xs, dev->fe_dir,
+	dev->use_persistent = be_xs_read_bool(dev->bb->be.xs, dev->fe_dir,
 					      "feature-persistent", false);
-	dev->use_coalesce = be_xs_read_bool(dev->bb->xs, dev->fe_dir,
+	dev->use_coalesce = be_xs_read_bool(dev->bb->be.xs, dev->fe_dir,
 					    XYL_COALESCE_FEATURE_KEY, false);
 	return 0;
 }
@@ -56,13 +56,13 @@ blkback_read_grefs(struct blkback_dev *dev, const char *dir, uint32_t *grefs,
 	int rc;
 
 	if (dev->ring_order == 0) {
-		rc = be_xs_read_u32(dev->bb->xs, dir, "ring-ref", &grefs[0]);
+		rc = be_xs_read_u32(dev->bb->be.xs, dir, "ring-ref", &grefs[0]);
 		if (rc != -ENOENT)
 			return rc;
 	}
 	for (uint32_t i = 0; i < nr; i++) {
 		snprintf(key, sizeof(key), "ring-ref%u", i);
-		rc = be_xs_read_u32(dev->bb->xs, dir, key, &grefs[i]);
+		rc = be_xs_read_u32(dev->bb->be.xs, dir, key, &grefs[i]);
 		if (rc)
 			return rc;
 	}
@@ -80,8 +80,8 @@ blkback_journal_open(struct blkback_queue *q, bool keep)
 
 	q->journal_bytes =
 		be_ring_journal_bytes(q->ring.nr_ents, q->ring.req_size);
-	snprintf(path, sizeof(path), "%s/%u-%u-q%u.journal", dev->bb->state_dir,
-		 dev->domid, dev->devid, q->index);
+	snprintf(path, sizeof(path), "%s/%u-%u-q%u.journal",
+		 dev->bb->be.state_dir, dev->domid, dev->devid, q->index);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
@@ -141,7 +141,8 @@ blkback_queue_connect(struct blkback_queue *q, bool is_resume)
 		return -ENAMETOOLONG;
 	rc = blkback_read_grefs(dev, dir, grefs, nr_pages);
 	if (rc == 0)
-		rc = be_xs_read_u32(dev->bb->xs, dir, "event-channel", &port);
+		rc = be_xs_read_u32(dev->bb->be.xs, dir, "event-channel",
+				    &port);
 	if (rc == 0)
 		rc = be_grant_map_ring(&dev->dom->gnttab, grefs, nr_pages,
 				       &q->map);
@@ -155,11 +156,12 @@ blkback_queue_connect(struct blkback_queue *q, bool is_resume)
 	if (rc == 0)
 		rc = blkback_queue_alloc(q);
 	if (rc == 0)
-		rc = be_evtchn_bind(dev->bb->ctl, dev->domid, port, &q->evtchn);
+		rc = be_evtchn_bind(dev->bb->be.ctl, dev->domid, port,
+				    &q->evtchn);
 	if (rc == 0) {
 		q->src = (struct blkback_evsrc){BLKBACK_SRC_QUEUE, q};
-		rc = blkback_epoll_add(dev->bb, be_evtchn_fd(&q->evtchn),
-				       &q->src);
+		rc = be_backend_epoll_add(&dev->bb->be,
+					  be_evtchn_fd(&q->evtchn), &q->src);
 	}
 	return rc;
 }
@@ -170,8 +172,8 @@ blkback_queue_disconnect(struct blkback_queue *q)
 	struct blkback_dev *dev = q->dev;
 
 	if (be_evtchn_fd(&q->evtchn) >= 0)
-		blkback_epoll_del(dev->bb, be_evtchn_fd(&q->evtchn));
-	be_evtchn_close(dev->bb->ctl, &q->evtchn);
+		be_backend_epoll_del(&dev->bb->be, be_evtchn_fd(&q->evtchn));
+	be_evtchn_close(dev->bb->be.ctl, &q->evtchn);
 	if (dev->dom) {
 		blkback_queue_release_pgrants(q);
 		be_grant_unmap_ring(&dev->dom->gnttab, &q->map);
@@ -192,10 +194,10 @@ blkback_profile_attach(struct blkback_dev *dev)
 	int rc;
 
 	if (!dev->bb->stimer.page ||
-	    !be_xs_read_bool(dev->bb->xs, dev->fe_dir, XYL_PROFILE_FEATURE_KEY,
-			     false))
+	    !be_xs_read_bool(dev->bb->be.xs, dev->fe_dir,
+			     XYL_PROFILE_FEATURE_KEY, false))
 		return;
-	rc = be_xs_read_u32(dev->bb->xs, dev->fe_dir, XYL_PROFILE_REF_KEY,
+	rc = be_xs_read_u32(dev->bb->be.xs, dev->fe_dir, XYL_PROFILE_REF_KEY,
 			    &gref);
 	if (rc == 0)
 		rc = be_profile_attach(&dev->prof, &dev->dom->gnttab, gref,
@@ -220,7 +222,7 @@ blkback_dev_connect(struct blkback_dev *dev, bool is_resume)
 	rc = blkback_read_transport(dev);
 	if (rc)
 		return rc;
-	dev->dom = blkback_dom_get(dev->bb, dev->domid, &rc);
+	dev->dom = be_backend_dom_get(&dev->bb->be, dev->domid, &rc);
 	if (!dev->dom)
 		return rc;
 	dev->queues = calloc(dev->nr_queues, sizeof(*dev->queues));
@@ -270,13 +272,16 @@ blkback_dev_disconnect(struct blkback_dev *dev)
 	/* The drain reaped every device's I/O, not only ours: publish the
 	 * others' responses too, or a frontend waiting for them stalls
 	 * until its next kick (found by the guest blkfront, blkf). */
-	for (struct blkback_dev *d = dev->bb->devs; d; d = d->next)
+	for (struct be_dev *e = dev->bb->be.devs; e; e = e->next) {
+		struct blkback_dev *d = e->obj;
+
 		for (uint32_t i = 0; d != dev && d->queues && i < d->nr_queues;
 		     i++)
 			if (d->queues[i].map.base)
 				blkback_queue_push(&d->queues[i]);
+	}
 	if (dev->queues)
-		dev->bb->nr_frees++;
+		dev->bb->be.nr_frees++;
 	for (uint32_t i = 0; dev->queues && i < dev->nr_queues; i++)
 		blkback_queue_disconnect(&dev->queues[i]);
 	free(dev->queues);
@@ -286,6 +291,6 @@ blkback_dev_disconnect(struct blkback_dev *dev)
 		be_profile_detach(&dev->prof, &dev->dom->gnttab);
 	}
 	if (dev->dom)
-		blkback_dom_put(dev->dom);
+		be_backend_dom_put(dev->dom);
 	dev->dom = NULL;
 }

@@ -32,16 +32,19 @@ blkback_dev_new(struct blkback *bb, xyl_domid_t domid, uint32_t devid)
 	 * domain's directory: we use the standard one. */
 	snprintf(dev->fe_dir, sizeof(dev->fe_dir),
 		 "/local/domain/%u/device/vbd/%u", domid, devid);
-	xs_watch(bb->xs, dev->fe_dir, "fe");
+	xs_watch(bb->be.xs, dev->fe_dir, "fe");
 	return dev;
 }
 
 static void
 blkback_dev_set_state(struct blkback_dev *dev, enum xenbus_state s)
 {
-	int rc = be_xenbus_switch_state(dev->bb->xs, dev->be_dir, s);
+	int rc = be_xenbus_switch_state(dev->bb->be.xs, dev->be_dir, s);
 
-	if (rc)
+	if (rc == -ENOENT) /* the toolstack removed the device */
+		log_dom_info(dev->domid, "vbd %u: gone; state %s not written",
+			     dev->devid, be_xenbus_state_name(s));
+	else if (rc)
 		log_dom_warn(dev->domid, "vbd %u: state %s: %s", dev->devid,
 			     be_xenbus_state_name(s), strerror(-rc));
 	else
@@ -68,12 +71,12 @@ blkback_dev_open_image(struct blkback_dev *dev)
 
 	if (dev->img.fd >= 0)
 		return 0;
-	rc = be_xs_read(dev->bb->xs, dev->be_dir, "params", params,
+	rc = be_xs_read(dev->bb->be.xs, dev->be_dir, "params", params,
 			sizeof(params));
 	if (rc)
 		return rc;
-	be_xs_read(dev->bb->xs, dev->be_dir, "mode", mode, sizeof(mode));
-	be_xs_read_u32(dev->bb->xs, dev->be_dir, "xylem-sector-size", &hint);
+	be_xs_read(dev->bb->be.xs, dev->be_dir, "mode", mode, sizeof(mode));
+	be_xs_read_u32(dev->bb->be.xs, dev->be_dir, "xylem-sector-size", &hint);
 	rc = blkback_image_open(&dev->img, params, mode[0] == 'r', hint);
 	if (rc) {
 		dev->img.fd = dev->img.fd_buffered = -1;
@@ -84,7 +87,7 @@ blkback_dev_open_image(struct blkback_dev *dev)
 		.sector_size = dev->img.sector_size,
 		.is_read_only = dev->img.is_read_only,
 		.has_discard = dev->img.has_discard &&
-			       be_xs_read_bool(dev->bb->xs, dev->be_dir,
+			       be_xs_read_bool(dev->bb->be.xs, dev->be_dir,
 					       "discard-enable", true),
 		.has_indirect = true,
 	};
@@ -94,7 +97,7 @@ blkback_dev_open_image(struct blkback_dev *dev)
 static void
 blkback_dev_publish_features(struct blkback_dev *dev)
 {
-	struct xs_handle *xs = dev->bb->xs;
+	struct xs_handle *xs = dev->bb->be.xs;
 	const char *d = dev->be_dir;
 
 	be_xs_printf(xs, XBT_NULL, d, "feature-flush-cache", "1");
@@ -124,7 +127,7 @@ blkback_dev_publish_features(struct blkback_dev *dev)
 static void
 blkback_dev_publish_disk(struct blkback_dev *dev)
 {
-	struct xs_handle *xs = dev->bb->xs;
+	struct xs_handle *xs = dev->bb->be.xs;
 	const char *d = dev->be_dir;
 
 	/* 512-byte units whatever sector-size says, as Linux's blkback and
@@ -149,10 +152,10 @@ blkback_dev_probe(struct blkback_dev *dev)
 	if (rc) {
 		log_dom_err(dev->domid, "vbd %u: cannot open image: %s",
 			    dev->devid, strerror(-rc));
-		be_xs_printf(dev->bb->xs, XBT_NULL, dev->be_dir,
+		be_xs_printf(dev->bb->be.xs, XBT_NULL, dev->be_dir,
 			     "hotplug-error", "cannot open image: %s",
 			     strerror(-rc));
-		be_xs_printf(dev->bb->xs, XBT_NULL, dev->be_dir,
+		be_xs_printf(dev->bb->be.xs, XBT_NULL, dev->be_dir,
 			     "hotplug-status", "error");
 		dev->phase = BLKBACK_DEV_FAILED;
 		blkback_dev_set_state(dev, XenbusStateClosed);
@@ -231,7 +234,7 @@ blkback_fe_gone(enum xenbus_state fe)
 void
 blkback_dev_update(struct blkback_dev *dev)
 {
-	struct xs_handle *xs = dev->bb->xs;
+	struct xs_handle *xs = dev->bb->be.xs;
 	enum xenbus_state be = be_xenbus_read_state(xs, dev->be_dir);
 	enum xenbus_state fe = be_xenbus_read_state(xs, dev->fe_dir);
 	bool online = be_xs_read_bool(xs, dev->be_dir, "online", true);
@@ -287,7 +290,7 @@ blkback_dev_write_profile(struct blkback_dev *dev)
 
 	if (be_profile_snapshot(&dev->prof, &snap))
 		return;
-	snprintf(path, sizeof(path), "%s/%u-%u.profile", dev->bb->state_dir,
+	snprintf(path, sizeof(path), "%s/%u-%u.profile", dev->bb->be.state_dir,
 		 dev->domid, dev->devid);
 	be_profile_write(path, &snap);
 }
@@ -339,7 +342,7 @@ blkback_dev_write_stats(struct blkback_dev *dev)
 		{"profile_stamps", dev->prof.stamps},
 	};
 
-	snprintf(path, sizeof(path), "%s/%u-%u.stats", dev->bb->state_dir,
+	snprintf(path, sizeof(path), "%s/%u-%u.stats", dev->bb->be.state_dir,
 		 dev->domid, dev->devid);
 	be_stats_write(path, st, sizeof(st) / sizeof(st[0]));
 	blkback_dev_write_profile(dev);
@@ -352,16 +355,16 @@ blkback_dev_free(struct blkback_dev *dev)
 
 	blkback_dev_disconnect(dev);
 	blkback_image_close(&dev->img);
-	xs_unwatch(dev->bb->xs, dev->fe_dir, "fe");
-	snprintf(path, sizeof(path), "%s/%u-%u.stats", dev->bb->state_dir,
+	xs_unwatch(dev->bb->be.xs, dev->fe_dir, "fe");
+	snprintf(path, sizeof(path), "%s/%u-%u.stats", dev->bb->be.state_dir,
 		 dev->domid, dev->devid);
 	unlink(path);
-	snprintf(path, sizeof(path), "%s/%u-%u.profile", dev->bb->state_dir,
+	snprintf(path, sizeof(path), "%s/%u-%u.profile", dev->bb->be.state_dir,
 		 dev->domid, dev->devid);
 	unlink(path);
 	for (uint32_t i = 0; i < BLKBACK_MAX_QUEUES; i++) {
 		snprintf(path, sizeof(path), "%s/%u-%u-q%u.journal",
-			 dev->bb->state_dir, dev->domid, dev->devid, i);
+			 dev->bb->be.state_dir, dev->domid, dev->devid, i);
 		unlink(path);
 	}
 	free(dev);

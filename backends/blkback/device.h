@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backend.h"
 #include "blkback.h"
 #include "dlog.h"
 #include "profile.h"
@@ -21,27 +22,13 @@ struct blkback_queue;
 
 /* epoll registrations carry one of these. */
 enum blkback_src {
-	BLKBACK_SRC_XS = 1,
-	BLKBACK_SRC_ENGINE,
+	BLKBACK_SRC_ENGINE = 1,
 	BLKBACK_SRC_QUEUE,
-	BLKBACK_SRC_TIMER,
-	BLKBACK_SRC_SIGNAL,
 	BLKBACK_SRC_POLL,
 };
 struct blkback_evsrc {
 	enum blkback_src kind;
 	void *obj;
-};
-
-/* One frontend domain.  Owner: struct blkback's list; refs counts devices
- * that have it mapped; freed (memory unmapped) at the last put. */
-struct blkback_dom {
-	struct blkback_dom *next;
-	struct blkback *bb;
-	xyl_domid_t domid;
-	uint32_t refs;
-	struct xylctl_guest_mem mem;
-	struct be_gnttab gnttab;
 };
 
 /* One in-flight request: indexed by its ring index & (nr_ents - 1), so
@@ -103,17 +90,15 @@ enum blkback_dev_phase {
 /* One vbd.  Owner: struct blkback's list; created when backend/vbd/D/N
  * appears, freed when it goes or its domain dies. */
 struct blkback_dev {
-	struct blkback_dev *next;
 	struct blkback *bb;
 	xyl_domid_t domid;
 	uint32_t devid;
 	char be_dir[BE_XS_PATH_MAX];
 	char fe_dir[BE_XS_PATH_MAX];
 	enum blkback_dev_phase phase;
-	struct blkback_dom *dom; /* while connected */
+	struct be_dom *dom; /* while connected */
 	struct blkback_image img;
 	struct blkback_limits lim;
-	bool is_seen; /* still present at the last scan */
 	bool use_persistent;
 	bool use_coalesce;
 	uint32_t nr_queues;
@@ -124,37 +109,21 @@ struct blkback_dev {
 	struct be_profile prof; /* while connected, if the frontend gave one */
 };
 
-/* The program.  Owner: main.c. */
+/* The program.  Owner: main.c.  be.devs holds the vbds (obj: struct
+ * blkback_dev); be.nr_frees is bumped when queues go. */
 struct blkback {
-	const char *rundir;
-	char state_dir[256]; /* rundir/blkback: journals and stats */
-	struct xylctl *ctl;
+	struct be_backend be;
 	struct xylctl_stimer stimer; /* read-only; page NULL: none */
-	struct xs_handle *xs;
 	struct blkback_engine *engine;
-	int epfd;
-	int timer_fd;
-	int signal_fd;
 	int poll_fd;	  /* --poll-us: look at every ring periodically */
 	uint32_t poll_us; /* 0 = only on notifications */
-	bool is_stopping;
-	int exit_code;	   /* main's, once stopping */
-	uint64_t nr_frees; /* bumped when queues go: epoll data may be stale */
-	struct blkback_evsrc xs_src, engine_src, timer_src, signal_src,
-		poll_src;
-	struct blkback_dom *doms;
-	struct blkback_dev *devs;
+	struct blkback_evsrc engine_src, poll_src;
 };
 
 /* backend.c */
 int blkback_init(struct blkback *bb, const char *rundir, uint32_t poll_us);
 int blkback_run(struct blkback *bb);
 void blkback_fini(struct blkback *bb);
-int blkback_epoll_add(struct blkback *bb, int fd, struct blkback_evsrc *src);
-void blkback_epoll_del(struct blkback *bb, int fd);
-struct blkback_dom *blkback_dom_get(struct blkback *bb, xyl_domid_t domid,
-				    int *err);
-void blkback_dom_put(struct blkback_dom *dom);
 
 /* device.c */
 struct blkback_dev *blkback_dev_new(struct blkback *bb, xyl_domid_t domid,

@@ -4,14 +4,13 @@
  * the pid file (locked: one blkback per rundir), runs the loop.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "device.h"
 
 static void
@@ -22,30 +21,6 @@ blkback_usage(FILE *f)
 		" [--rundir DIR] [--poll-us N] [-v]...\n"
 		"  serves every backend/vbd device of this host's xenstore;\n"
 		"  DIR defaults to $XYLEM_RUNDIR or /run/xylem\n");
-}
-
-/* Lock and write rundir/xylem-blkback.pid; the fd stays open (and the
- * lock held) until exit, so a kill -9 frees it. */
-static int
-blkback_pidfile(const char *rundir, char *path, size_t cap)
-{
-	char buf[32];
-	int fd, n;
-
-	snprintf(path, cap, "%s/" BLKBACK_PROGRAM ".pid", rundir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		close(fd);
-		return -EALREADY;
-	}
-	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)n) != n) {
-		close(fd);
-		return -EIO;
-	}
-	return fd;
 }
 
 int
@@ -99,17 +74,19 @@ main(int argc, char **argv)
 		blkback_fini(&bb);
 		return 1;
 	}
-	pidfd = blkback_pidfile(rundir, pidpath, sizeof(pidpath));
+	/* The lock is held until exit, so a kill -9 frees it. */
+	daemon_pidfile_path(pidpath, sizeof(pidpath), rundir, BLKBACK_PROGRAM);
+	pidfd = daemon_pidfile_take(pidpath);
 	if (pidfd < 0) {
 		log_err("pid file %s: %s", pidpath,
-			pidfd == -EALREADY ? "another blkback runs"
-					   : strerror(-pidfd));
+			pidfd == -EEXIST ? "another blkback runs"
+					 : strerror(-pidfd));
 		blkback_fini(&bb);
 		return 1;
 	}
 	log_info("serving %s", rundir);
 	rc = blkback_run(&bb);
-	if (rc == 0 && bb.exit_code)
+	if (rc == 0 && bb.be.exit_code)
 		rc = -EPIPE;
 	blkback_fini(&bb);
 	unlink(pidpath);

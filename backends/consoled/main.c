@@ -4,19 +4,17 @@
  * guests already running, then run the loop until SIGTERM/SIGINT.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/file.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "consoled.h"
+#include "daemon.h"
 
 #define PROGRAM "xylem-consoled"
 
@@ -72,53 +70,16 @@ parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* Lock the pid file, empty; the lock (held while we run) keeps a second
- * consoled off the same rundir.  Returns the fd or -errno. */
-static int
-pidfile_claim(const char *path)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644), r;
-
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		r = errno == EWOULDBLOCK ? -EEXIST : -errno;
-		close(fd);
-		return r;
-	}
-	if (ftruncate(fd, 0) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
-}
-
-/* Write our pid: the sign for xyl that we serve. */
-static int
-pidfile_ready(int fd)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-
-	return pwrite(fd, buf, (size_t)n, 0) == n ? 0 : -errno;
-}
-
 static int
 setup_signals(struct consoled *cd)
 {
 	struct epoll_event e = {.events = EPOLLIN, .data.ptr = &cd->w_signal};
-	sigset_t set;
+	int fd = daemon_signalfd(true);
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	cd->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (cd->sigfd < 0)
-		return -errno;
+	if (fd < 0)
+		return fd;
+	cd->sigfd = fd;
 	return epoll_ctl(cd->epfd, EPOLL_CTL_ADD, cd->sigfd, &e) < 0 ? -errno
 								     : 0;
 }
@@ -188,10 +149,10 @@ main(int argc, char **argv)
 	cd.rundir = o.rundir ? o.rundir : xylctl_default_rundir();
 	cd.w_events = (struct consoled_watch){CONSOLED_WATCH_EVENTS, NULL};
 	cd.w_signal = (struct consoled_watch){CONSOLED_WATCH_SIGNAL, NULL};
-	snprintf(pidpath, sizeof(pidpath), "%s/%s.pid", cd.rundir, PROGRAM);
+	daemon_pidfile_path(pidpath, sizeof(pidpath), cd.rundir, PROGRAM);
 	if (o.pidfile)
 		snprintf(pidpath, sizeof(pidpath), "%s", o.pidfile);
-	pid_fd = pidfile_claim(pidpath);
+	pid_fd = daemon_pidfile_claim(pidpath);
 	if (pid_fd < 0) {
 		log_err("pid file %s: %s", pidpath,
 			pid_fd == -EEXIST ? "another " PROGRAM
@@ -201,7 +162,7 @@ main(int argc, char **argv)
 	}
 	r = setup(&cd);
 	if (r == 0)
-		r = pidfile_ready(pid_fd);
+		r = daemon_pidfile_ready(pid_fd);
 	if (r == 0) {
 		log_info("serving consoles in %s", cd.condir);
 		r = consoled_loop_run(&cd);

@@ -1,7 +1,8 @@
 # backends/lib: the shared backend library (prefix be_): rings, grants,
-# event channels, xenbus, counters.  Backends add $(BE_LIB_SRCS) to their
-# source list.  One file per line, sorted.
+# event channels, xenbus, counters, the shared daemon loop.  Backends add
+# $(BE_LIB_SRCS) to their source list.  One file per line, sorted.
 BE_LIB_SRCS := \
+	backends/lib/backend.c \
 	backends/lib/evtchn.c \
 	backends/lib/grant.c \
 	backends/lib/profile.c \

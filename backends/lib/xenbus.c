@@ -189,11 +189,53 @@ be_xenbus_read_state(struct xs_handle *xs, const char *dir)
 	return (enum xenbus_state)v;
 }
 
+/* One attempt at switching state: inside a transaction, so that a
+ * device directory the toolstack removed (domain gone, device detached)
+ * is never re-created by a late switch to Closing or Closed. */
+static int
+be_xenbus_switch_once(struct xs_handle *xs, const char *dir,
+		      enum xenbus_state state)
+{
+	char path[BE_XS_PATH_MAX];
+	unsigned int len;
+	xs_transaction_t t;
+	void *cur;
+	int rc;
+
+	if (snprintf(path, sizeof(path), "%s/state", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	t = xs_transaction_start(xs);
+	if (t == XBT_NULL)
+		return errno ? -errno : -EIO;
+	cur = xs_read(xs, t, path, &len);
+	if (!cur) {
+		xs_transaction_end(xs, t, true);
+		return -ENOENT;
+	}
+	free(cur);
+	rc = be_xs_printf(xs, t, dir, "state", "%d", (int)state);
+	if (rc) {
+		xs_transaction_end(xs, t, true);
+		return rc;
+	}
+	errno = 0;
+	if (!xs_transaction_end(xs, t, false))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
 int
 be_xenbus_switch_state(struct xs_handle *xs, const char *dir,
 		       enum xenbus_state state)
 {
-	return be_xs_printf(xs, XBT_NULL, dir, "state", "%d", (int)state);
+	int rc;
+
+	for (int tries = 0; tries < 16; tries++) {
+		rc = be_xenbus_switch_once(xs, dir, state);
+		if (rc != -EAGAIN)
+			return rc;
+	}
+	return rc;
 }
 
 const char *

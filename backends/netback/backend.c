@@ -241,6 +241,9 @@ netback_dispatch(struct netback *nb, struct netback_evsrc *src)
 	case NETBACK_SRC_TIMER:
 		netback_on_timer(nb);
 		break;
+	case NETBACK_SRC_RATE:
+		netback_rate_on_timer(src->obj);
+		break;
 	case NETBACK_SRC_SIGNAL:
 		if (read(nb->signal_fd, &si, sizeof(si)) == sizeof(si))
 			nb->is_stopping = true;
@@ -316,6 +319,12 @@ netback_init(struct netback *nb, const char *rundir)
 			strerror(-rc));
 		return rc;
 	}
+	/* The shared timer for I/O profiling (docs/profiling.md); without
+	 * it vifs just do not offer feature-xylem-profile. */
+	rc = xylctl_stimer_map(nb->ctl, false, &nb->stimer);
+	if (rc)
+		log_warn("no shared-timer page (%s): profiling off",
+			 strerror(-rc));
 	nb->xs = xs_open(0);
 	if (!nb->xs) {
 		rc = -errno;
@@ -352,6 +361,7 @@ netback_fini(struct netback *nb)
 	}
 	if (nb->xs)
 		xs_close(nb->xs);
+	xylctl_stimer_unmap(&nb->stimer);
 	if (nb->ctl)
 		xylctl_close(nb->ctl);
 	if (nb->epfd >= 0)

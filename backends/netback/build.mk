@@ -5,6 +5,8 @@ NETBACK_SRCS := \
 	backends/netback/connect.c \
 	backends/netback/datapath.c \
 	backends/netback/main.c \
+	backends/netback/rate.c \
+	backends/netback/rate_parse.c \
 	backends/netback/tap.c \
 	backends/netback/tx_parse.c \
 	backends/netback/vif.c

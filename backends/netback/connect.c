@@ -68,6 +68,28 @@ netback_map_rings(struct netback_vif *vif, const struct netback_transport *t)
 	return rc;
 }
 
+/* The frontend's profile area, if both sides offered it
+ * (include/xylem/profile.h).  A bad one only turns profiling off. */
+static void
+netback_profile_attach(struct netback_vif *vif)
+{
+	struct xs_handle *xs = vif->nb->xs;
+	uint32_t gref;
+	int rc;
+
+	if (!vif->nb->stimer.page ||
+	    !be_xs_read_bool(xs, vif->fe_dir, XYL_PROFILE_FEATURE_KEY, false))
+		return;
+	rc = be_xs_read_u32(xs, vif->fe_dir, XYL_PROFILE_REF_KEY, &gref);
+	if (rc == 0)
+		rc = be_profile_attach(&vif->prof, &vif->dom->gnttab, gref,
+				       &vif->nb->stimer);
+	if (rc)
+		log_dom_limited(&vif->rl, DLOG_WARN, (int)vif->domid,
+				"vif %u: profile area: %s; profiling off",
+				vif->devid, strerror(-rc));
+}
+
 int
 netback_vif_connect(struct netback_vif *vif, bool is_resume)
 {
@@ -81,6 +103,10 @@ netback_vif_connect(struct netback_vif *vif, bool is_resume)
 	if (!vif->dom)
 		return rc;
 	rc = netback_map_rings(vif, &t);
+	if (rc == 0)
+		netback_profile_attach(vif);
+	if (rc == 0)
+		rc = netback_rate_setup(vif);
 	if (rc == 0)
 		rc = be_evtchn_bind(vif->nb->ctl, vif->domid, t.port,
 				    &vif->evtchn);
@@ -127,7 +153,9 @@ netback_vif_disconnect(struct netback_vif *vif)
 		nb->nr_frees++;
 	}
 	vif->tap_src.kind = 0;
+	netback_rate_teardown(vif);
 	if (vif->dom) {
+		be_profile_detach(&vif->prof, &vif->dom->gnttab);
 		if (vif->tx_map.base)
 			be_grant_unmap_ring(&vif->dom->gnttab, &vif->tx_map);
 		if (vif->rx_map.base)

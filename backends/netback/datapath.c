@@ -53,12 +53,24 @@ netback_tx_gather(struct netback_vif *vif, const struct netback_tx_pkt *pkt)
 	return 0;
 }
 
+/* Done with a packet: stamp COMPLETE (profile slot of its first request)
+ * before its responses go on the ring, then respond. */
 static void
-netback_tx_packet(struct netback_vif *vif, struct netback_tx_parser *p)
+netback_tx_done(struct netback_vif *vif, const struct netback_tx_pkt *pkt,
+		uint32_t slot, int16_t status)
+{
+	be_profile_stamp(&vif->prof, slot, XYL_PROFILE_COMPLETE);
+	netback_tx_respond(vif, pkt, status);
+}
+
+static void
+netback_tx_packet(struct netback_vif *vif, struct netback_tx_parser *p,
+		  uint32_t slot)
 {
 	struct netback_tx_pkt *pkt = &p->pkt;
 	int rc = p->error;
 
+	netback_rate_charge(vif, pkt->len);
 	if (rc == 0)
 		rc = netback_tx_gather(vif, pkt);
 	if (rc) {
@@ -66,19 +78,19 @@ netback_tx_packet(struct netback_vif *vif, struct netback_tx_parser *p)
 		log_dom_limited(&vif->rl, DLOG_WARN, (int)vif->domid,
 				"vif %u: tx packet of %u bytes dropped: %s",
 				vif->devid, pkt->len, strerror(-rc));
-		netback_tx_respond(vif, pkt, NETIF_RSP_ERROR);
+		netback_tx_done(vif, pkt, slot, NETIF_RSP_ERROR);
 		return;
 	}
 	if (pkt->is_csum_blank)
 		netback_csum_fill(vif->buf, pkt->len);
 	if (write(vif->tap_fd, vif->buf, pkt->len) != (ssize_t)pkt->len) {
 		vif->stats.tx_dropped++;
-		netback_tx_respond(vif, pkt, NETIF_RSP_DROPPED);
+		netback_tx_done(vif, pkt, slot, NETIF_RSP_DROPPED);
 		return;
 	}
 	vif->stats.tx_packets++;
 	vif->stats.tx_bytes += pkt->len;
-	netback_tx_respond(vif, pkt, NETIF_RSP_OKAY);
+	netback_tx_done(vif, pkt, slot, NETIF_RSP_OKAY);
 }
 
 /* One processing run over the TX ring.  -EPROTO: the ring is broken. */
@@ -88,16 +100,28 @@ netback_tx_run(struct netback_vif *vif, uint32_t *nr_pkts)
 	struct netback_tx_parser p;
 	struct netif_tx_request req;
 	bool in_pkt = false;
+	uint32_t slot = 0;
 	int rc;
 
 	while (*nr_pkts < NETBACK_BUDGET) {
+		/* A new packet needs rate credit; without it the requests
+		 * stay in the ring until the rate timer replenishes it. */
+		if (!in_pkt && be_ring_unconsumed(&vif->tx) &&
+		    !netback_rate_allow(vif))
+			break;
+		/* The profile slot: the ring index of the packet's first
+		 * request (include/xylem/profile.h). */
+		if (!in_pkt)
+			slot = vif->tx.req_cons & (vif->tx.nr_ents - 1);
 		rc = be_ring_take_request(&vif->tx, &req);
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
 			break;
-		if (!in_pkt)
+		if (!in_pkt) {
 			netback_tx_parse_begin(&p);
+			be_profile_stamp(&vif->prof, slot, XYL_PROFILE_PICKUP);
+		}
 		in_pkt = true;
 		rc = netback_tx_parse_slot(&p, &req, vif->mtu);
 		if (rc < 0)
@@ -105,14 +129,14 @@ netback_tx_run(struct netback_vif *vif, uint32_t *nr_pkts)
 		if (rc == 0)
 			continue;
 		in_pkt = false;
-		netback_tx_packet(vif, &p);
+		netback_tx_packet(vif, &p, slot);
 		(*nr_pkts)++;
 	}
 	/* A packet whose last slot was not published with it: the frontend
 	 * must publish whole packets (ours does); drop what we took. */
 	if (in_pkt) {
 		vif->stats.tx_errors++;
-		netback_tx_respond(vif, &p.pkt, NETIF_RSP_ERROR);
+		netback_tx_done(vif, &p.pkt, slot, NETIF_RSP_ERROR);
 	}
 	return 0;
 }
@@ -147,7 +171,9 @@ netback_vif_tx(struct netback_vif *vif)
 			if (n < NETBACK_BUDGET)
 				break;
 		}
-	} while (be_ring_final_check(&vif->tx));
+		/* Throttled: the rate timer resumes TX; leave the rest of
+		 * the ring for it. */
+	} while (!vif->rate.is_throttled && be_ring_final_check(&vif->tx));
 	netback_vif_push(vif);
 }
 

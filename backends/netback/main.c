@@ -4,14 +4,13 @@
  * the pid file (locked: one netback per rundir), runs the loop.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "netback.h"
 
 static void
@@ -21,30 +20,6 @@ netback_usage(FILE *f)
 		"usage: " NETBACK_PROGRAM " [--rundir DIR] [-v]...\n"
 		"  serves every backend/vif device of this host's xenstore;\n"
 		"  DIR defaults to $XYLEM_RUNDIR or /run/xylem\n");
-}
-
-/* Lock and write rundir/xylem-netback.pid; the fd stays open (and the
- * lock held) until exit, so a kill -9 frees it. */
-static int
-netback_pidfile(const char *rundir, char *path, size_t cap)
-{
-	char buf[32];
-	int fd, n;
-
-	snprintf(path, cap, "%s/" NETBACK_PROGRAM ".pid", rundir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		close(fd);
-		return -EALREADY;
-	}
-	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)n) != n) {
-		close(fd);
-		return -EIO;
-	}
-	return fd;
 }
 
 int
@@ -89,11 +64,13 @@ main(int argc, char **argv)
 		netback_fini(&nb);
 		return 1;
 	}
-	pidfd = netback_pidfile(rundir, pidpath, sizeof(pidpath));
+	/* The lock is held until exit, so a kill -9 frees it. */
+	daemon_pidfile_path(pidpath, sizeof(pidpath), rundir, NETBACK_PROGRAM);
+	pidfd = daemon_pidfile_take(pidpath);
 	if (pidfd < 0) {
 		log_err("pid file %s: %s", pidpath,
-			pidfd == -EALREADY ? "another netback runs"
-					   : strerror(-pidfd));
+			pidfd == -EEXIST ? "another netback runs"
+					 : strerror(-pidfd));
 		netback_fini(&nb);
 		return 1;
 	}

@@ -16,6 +16,7 @@
 #include "dlog.h"
 #include "evtchn.h"
 #include "grant.h"
+#include "profile.h"
 #include "ring.h"
 #include "xenbus.h"
 #include "xylctl.h"
@@ -83,6 +84,7 @@ enum netback_src {
 	NETBACK_SRC_TAP,
 	NETBACK_SRC_TIMER,
 	NETBACK_SRC_SIGNAL,
+	NETBACK_SRC_RATE,
 };
 struct netback_evsrc {
 	enum netback_src kind;
@@ -103,8 +105,9 @@ struct netback_dom {
 struct netback_vif_stats {
 	uint64_t tx_packets, tx_bytes, tx_dropped, tx_errors;
 	uint64_t rx_packets, rx_bytes, rx_dropped, rx_errors;
-	uint64_t rx_stalls;  /* TAP paused: no RX buffer posted */
-	uint64_t tx_batches; /* TX processing runs that found packets */
+	uint64_t rx_stalls;    /* TAP paused: no RX buffer posted */
+	uint64_t tx_batches;   /* TX processing runs that found packets */
+	uint64_t tx_throttled; /* TX stopped: rate credit used up */
 };
 
 enum netback_vif_phase {
@@ -114,6 +117,16 @@ enum netback_vif_phase {
 	NETBACK_VIF_CLOSING,
 	NETBACK_VIF_CLOSED,
 	NETBACK_VIF_FAILED, /* TAP or hotplug failed */
+};
+
+/* A vif's TX rate limit (rate.c).  credit_bytes 0: unlimited. */
+struct netback_rate {
+	uint64_t credit_bytes; /* allowed per interval */
+	uint64_t interval_us;
+	int64_t remaining; /* below 0 by at most one packet: a debt */
+	uint64_t next_ns;  /* CLOCK_MONOTONIC of the next replenish */
+	int fd;		   /* timerfd while limited, else -1 */
+	bool is_throttled; /* TX stopped until the timer fires */
 };
 
 /* One vif.  Owner: struct netback's list; created when backend/vif/D/N
@@ -145,6 +158,9 @@ struct netback_vif {
 	struct dlog_ratelimit rl;
 	uint8_t *buf;	   /* NETBACK_MAX_PKT bytes: one frame in flight */
 	uint32_t held_len; /* RX frame in buf waiting for buffers, or 0 */
+	struct netback_rate rate;
+	struct netback_evsrc rate_src;
+	struct be_profile prof; /* while connected, if the frontend gave one */
 };
 
 /* The program.  Owner: main.c. */
@@ -160,6 +176,7 @@ struct netback {
 	struct netback_evsrc xs_src, timer_src, signal_src;
 	struct netback_dom *doms;
 	struct netback_vif *vifs;
+	struct xylctl_stimer stimer; /* read-only; page NULL: none */
 };
 
 /* backend.c */
@@ -191,6 +208,17 @@ int netback_tap_open(const char *name, uint32_t mtu, int *fd);
 int netback_tap_set_up(const char *name, uint32_t mtu);
 /* Run the hotplug script: action "online"/"offline".  0 or -errno. */
 int netback_hotplug(struct netback_vif *vif, const char *action);
+
+/* rate.c: `rate` in xl syntax ("10Mb/s", "1MB/s@20ms") -> bytes per
+ * interval and the interval; 0 or -EINVAL/-ERANGE. */
+int netback_rate_parse(const char *s, uint64_t *bytes, uint64_t *interval_us);
+/* Read be_dir/rate at connect (a bad one is logged, not enforced). */
+int netback_rate_setup(struct netback_vif *vif);
+void netback_rate_teardown(struct netback_vif *vif);
+/* May the next TX packet be taken?  false: timer armed, TX stopped. */
+bool netback_rate_allow(struct netback_vif *vif);
+void netback_rate_charge(struct netback_vif *vif, uint32_t len);
+void netback_rate_on_timer(struct netback_vif *vif);
 
 /* datapath.c */
 void netback_vif_kick(struct netback_vif *vif);

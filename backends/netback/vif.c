@@ -32,6 +32,7 @@ netback_vif_new(struct netback *nb, xyl_domid_t domid, uint32_t devid)
 	vif->domid = domid;
 	vif->devid = devid;
 	vif->tap_fd = -1;
+	vif->rate.fd = -1;
 	snprintf(vif->be_dir, sizeof(vif->be_dir), "%s/%u/%u", NETBACK_VIF_DIR,
 		 domid, devid);
 	/* The standard frontend path, never the toolstack's "frontend"
@@ -47,7 +48,10 @@ netback_vif_set_state(struct netback_vif *vif, enum xenbus_state s)
 {
 	int rc = be_xenbus_switch_state(vif->nb->xs, vif->be_dir, s);
 
-	if (rc)
+	if (rc == -ENOENT) /* the toolstack removed the device */
+		log_dom_info(vif->domid, "vif %u: gone; state %s not written",
+			     vif->devid, be_xenbus_state_name(s));
+	else if (rc)
 		log_dom_warn(vif->domid, "vif %u: state %s: %s", vif->devid,
 			     be_xenbus_state_name(s), strerror(-rc));
 	else
@@ -152,6 +156,8 @@ netback_vif_publish(struct netback_vif *vif)
 	be_xs_printf(xs, XBT_NULL, d, "feature-split-event-channels", "0");
 	be_xs_printf(xs, XBT_NULL, d, "multi-queue-max-queues", "1");
 	be_xs_printf(xs, XBT_NULL, d, XYL_COALESCE_FEATURE_KEY, "1");
+	if (vif->nb->stimer.page)
+		be_xs_printf(xs, XBT_NULL, d, XYL_PROFILE_FEATURE_KEY, "1");
 }
 
 static void
@@ -308,6 +314,11 @@ netback_vif_write_stats(struct netback_vif *vif)
 		{"tx_dropped", s->tx_dropped},
 		{"tx_errors", s->tx_errors},
 		{"tx_batches", s->tx_batches},
+		{"tx_throttled", s->tx_throttled},
+		{"rate_bytes", vif->rate.credit_bytes},
+		{"rate_interval_us", vif->rate.interval_us},
+		{"profile", vif->prof.area != NULL},
+		{"profile_stamps", vif->prof.stamps},
 		{"rx_packets", s->rx_packets},
 		{"rx_bytes", s->rx_bytes},
 		{"rx_dropped", s->rx_dropped},
@@ -321,9 +332,18 @@ netback_vif_write_stats(struct netback_vif *vif)
 		{"rx_notify_suppressed", vif->rx.stats.notify_suppressed},
 	};
 
+	struct be_profile_snap snap;
+
 	snprintf(path, sizeof(path), "%s/%u-%u.stats", vif->nb->state_dir,
 		 vif->domid, vif->devid);
 	be_stats_write(path, st, sizeof(st) / sizeof(st[0]));
+	/* The frontend's histograms, checked, for `xyl profile`; the last
+	 * good copy stays when the frontend is mid-update. */
+	if (be_profile_snapshot(&vif->prof, &snap) == 0) {
+		snprintf(path, sizeof(path), "%s/%u-%u.profile",
+			 vif->nb->state_dir, vif->domid, vif->devid);
+		be_profile_write(path, &snap);
+	}
 }
 
 void

@@ -79,6 +79,11 @@ int xylctl_domain_shutdown(struct xylctl *x, xyl_domid_t domid,
 /* Rename a domain: -EEXIST name in use, -EINVAL bad name (as create). */
 int xylctl_domain_rename(struct xylctl *x, xyl_domid_t domid,
 			 const char *name);
+/* Set a domain's maximum memory (xl mem-max), KiB rounded down to whole
+ * pages: -EINVAL below its current memory (no balloon) or above the
+ * largest RAM a domain can have; -ESRCH. */
+int xylctl_domain_set_max_mem(struct xylctl *x, xyl_domid_t domid,
+			      uint64_t max_kib);
 /* One domain's info; -ESRCH if none. */
 int xylctl_domain_getinfo(struct xylctl *x, xyl_domid_t domid,
 			  struct xyl_dominfo *out);

@@ -107,6 +107,16 @@ xylctl_domain_rename(struct xylctl *x, xyl_domid_t domid, const char *name)
 			   0, NULL, 0, NULL, 0);
 }
 
+int
+xylctl_domain_set_max_mem(struct xylctl *x, xyl_domid_t domid, uint64_t max_kib)
+{
+	struct xyl_ctl_domain_set_max_mem req = {.domid = domid,
+						 .max_kib = max_kib & ~3ull};
+
+	return xylctl_call(x, XYL_CTL_DOMAIN_SET_MAX_MEM, &req, sizeof(req),
+			   NULL, 0, NULL, 0, NULL, 0);
+}
+
 static int
 check_info(struct xylctl *x, const struct xyl_dominfo *i)
 {

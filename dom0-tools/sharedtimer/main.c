@@ -4,17 +4,14 @@
  * libxylemctl, advertise it in xenstore, run the timer (tick.c).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "dlog.h"
 #include "sharedtimer.h"
 
@@ -81,37 +78,16 @@ parse_args(int argc, char **argv, struct sharedtimer *st)
 	return 0;
 }
 
-/* Lock the pid file (one service per rundir) and empty it; the pid is
- * written once we serve.  The fd or -errno (-EEXIST: another runs). */
-static int
-pidfile_claim(const char *path)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644), r;
-
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || ftruncate(fd, 0) < 0) {
-		r = errno == EWOULDBLOCK ? -EEXIST : -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
-}
-
 static int
 setup(struct sharedtimer *st)
 {
 	struct sched_param sp = {.sched_priority = 1};
-	sigset_t set;
 	int r;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	st->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (st->signal_fd < 0)
-		return -errno;
+	r = daemon_signalfd(false);
+	if (r < 0)
+		return r;
+	st->signal_fd = r;
 	r = xylctl_open(st->rundir, &st->ctl);
 	if (r < 0) {
 		log_err("cannot reach xylem-hv at %s: %s", st->rundir,
@@ -139,8 +115,8 @@ int
 main(int argc, char **argv)
 {
 	struct sharedtimer st = {.timer_fd = -1, .signal_fd = -1};
-	char pidpath[4096], buf[32];
-	int r, pid_fd, n;
+	char pidpath[4096];
+	int r, pid_fd;
 
 	log_init(SHAREDTIMER_PROGRAM);
 	log_set_level(DLOG_INFO);
@@ -150,9 +126,10 @@ main(int argc, char **argv)
 		return r < 0 ? 2 : 0;
 	if (!st.rundir)
 		st.rundir = xylctl_default_rundir();
-	snprintf(pidpath, sizeof(pidpath), "%s/%s.pid", st.rundir,
-		 SHAREDTIMER_PROGRAM);
-	pid_fd = pidfile_claim(pidpath);
+	/* One service per rundir; the pid is written once we serve. */
+	daemon_pidfile_path(pidpath, sizeof(pidpath), st.rundir,
+			    SHAREDTIMER_PROGRAM);
+	pid_fd = daemon_pidfile_claim(pidpath);
 	if (pid_fd < 0) {
 		log_err("pid file %s: %s", pidpath,
 			pid_fd == -EEXIST ? "another " SHAREDTIMER_PROGRAM
@@ -163,9 +140,7 @@ main(int argc, char **argv)
 	r = setup(&st);
 	if (r == 0) {
 		sharedtimer_xs_publish(&st, "running");
-		n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-		if (pwrite(pid_fd, buf, (size_t)n, 0) != n)
-			r = -errno;
+		r = daemon_pidfile_ready(pid_fd);
 	}
 	if (r == 0) {
 		log_info("ticking every %u ns, page at gpa 0x%llx%s",

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "xenstored.h"
 
 #define LOOP_EVENTS 64
@@ -58,18 +59,10 @@ signal_handler(struct store_io *io, uint32_t events)
 int
 store_daemon_signals(struct store_ctx *ctx)
 {
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -errno;
-	signal(SIGPIPE, SIG_IGN);
-	ctx->signal_io.fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	ctx->signal_io.fd = daemon_signalfd(true);
 	if (ctx->signal_io.fd < 0)
-		return -errno;
+		return ctx->signal_io.fd;
+	signal(SIGPIPE, SIG_IGN);
 	ctx->signal_io.handler = signal_handler;
 	return store_io_add(ctx, &ctx->signal_io, EPOLLIN);
 }

@@ -49,8 +49,6 @@ int block_attach_specs(struct xyl *x, xyl_domid_t domid, char *const *specs,
  * does), -ETIMEDOUT. */
 int block_detach(struct xyl *x, xyl_domid_t domid, uint32_t devid, bool force,
 		 const char *verb);
-/* This host's xenstored, or NULL (errno set; ENOENT: none runs here). */
-struct xs_handle *block_xs_open(struct xyl *x);
 /* A dead domain: remove its backend/vbd/<domid> (idempotent, quiet). */
 void block_release(struct xyl *x, xyl_domid_t domid);
 

@@ -33,6 +33,7 @@ XYL_SRCS := \
 	dom0-tools/xyl/console_attach.c \
 	dom0-tools/xyl/console_setup.c \
 	dom0-tools/xyl/ctl.c \
+	dom0-tools/xyl/dev_xs.c \
 	dom0-tools/xyl/devstats.c \
 	dom0-tools/xyl/evlog.c \
 	dom0-tools/xyl/hooks.c \

@@ -12,6 +12,7 @@
 #include <xenstore.h>
 
 #include "block.h"
+#include "xs_domain.h"
 
 int
 cmd_block_attach(struct xyl *x, int argc, char **argv)
@@ -168,7 +169,7 @@ cmd_block_list(struct xyl *x, int argc, char **argv)
 	}
 	if (xyl_connect(x, "block-list", &c) < 0)
 		return XYL_EXIT_ERROR;
-	h = block_xs_open(x);
+	h = xsdomain_connect(x);
 	printf("%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE", "handle",
 	       "state", "evt-ch", "ring-ref", "BE-path");
 	for (int i = optind; i < argc; i++) {

@@ -1,11 +1,12 @@
 /*
  * dom0-tools/xyl/cmd_mem.c: `xyl mem-set` and `xyl mem-max <Domain>
- * <MemMB[bkmgt]>`.  Xylem has no balloon driver yet: a domain keeps the
- * memory it was created with, so both verbs accept only that size (a
- * no-op, as a script that re-applies the config expects) and refuse any
- * change with a clear message.
+ * <MemMB[bkmgt]>`.  Xylem has no balloon driver: a domain keeps the
+ * memory it was created with, so mem-set accepts only that size (a no-op,
+ * as a script that re-applies the config expects) and refuses any change;
+ * mem-max sets the maximum (DOMAIN_SET_MAX_MEM), never below that size.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,54 @@ parse_size_kib(const char *s, uint64_t *kib)
 	return 0;
 }
 
+/* "32 MiB" when whole MiB, else "32772 KiB". */
+static void
+format_size(uint64_t kib, char *buf, size_t len)
+{
+	if (kib % 1024 == 0)
+		snprintf(buf, len, "%llu MiB", (unsigned long long)kib / 1024);
+	else
+		snprintf(buf, len, "%llu KiB", (unsigned long long)kib);
+}
+
+/* mem-max: the new maximum, never below the memory the domain has. */
+static int
+mem_max_apply(struct xylctl *c, const struct xyl_dominfo *info, uint64_t kib)
+{
+	char want[32], cur[32];
+	int r;
+
+	format_size(kib, want, sizeof(want));
+	format_size(info->mem_kib, cur, sizeof(cur));
+	if (kib < info->mem_kib) {
+		fprintf(stderr,
+			"xyl: mem-max: %s: maximum %s is below its current "
+			"memory %s (no ballooning: it cannot shrink)\n",
+			info->name, want, cur);
+		return -EINVAL;
+	}
+	r = xylctl_domain_set_max_mem(c, info->domid, kib);
+	if (r < 0)
+		xyl_report(c, "mem-max", r);
+	return r;
+}
+
+/* mem-set: only the size the domain already has. */
+static int
+mem_set_apply(const struct xyl_dominfo *info, uint64_t kib)
+{
+	char cur[32];
+
+	if (kib == info->mem_kib)
+		return 0;
+	format_size(info->mem_kib, cur, sizeof(cur));
+	fprintf(stderr,
+		"xyl: mem-set: %s: changing a domain's memory is not "
+		"supported (no ballooning yet); it keeps %s\n",
+		info->name, cur);
+	return -EOPNOTSUPP;
+}
+
 static int
 mem_verb(struct xyl *x, const char *verb, int argc, char **argv)
 {
@@ -65,6 +114,7 @@ mem_verb(struct xyl *x, const char *verb, int argc, char **argv)
 	struct xylctl *c;
 	xyl_domid_t domid;
 	char *dom_argv[2] = {argv[0], argc > 1 ? argv[1] : NULL};
+	bool is_max = strcmp(verb, "mem-max") == 0;
 	uint64_t kib;
 	int r;
 
@@ -79,6 +129,7 @@ mem_verb(struct xyl *x, const char *verb, int argc, char **argv)
 			verb, argv[2]);
 		return XYL_EXIT_ERROR;
 	}
+	kib &= ~(uint64_t)3; /* whole 4 KiB pages, as Xen counts them */
 	if (xyl_one_domain(x, verb, 2, dom_argv, &c, &domid) < 0)
 		return XYL_EXIT_ERROR;
 	r = domid == 0 ? -EPERM : xylctl_domain_getinfo(c, domid, &info);
@@ -89,14 +140,9 @@ mem_verb(struct xyl *x, const char *verb, int argc, char **argv)
 			verb);
 	else if (r < 0)
 		xyl_report(c, verb, r);
-	else if (kib != info.mem_kib || kib != info.max_mem_kib) {
-		fprintf(stderr,
-			"xyl: %s: %s: changing a domain's memory is not "
-			"supported (no ballooning yet); it keeps %llu MiB\n",
-			verb, info.name,
-			(unsigned long long)info.mem_kib / 1024);
-		r = -EOPNOTSUPP;
-	}
+	else
+		r = is_max ? mem_max_apply(c, &info, kib)
+			   : mem_set_apply(&info, kib);
 	xylctl_close(c);
 	return r < 0 ? XYL_EXIT_ERROR : XYL_EXIT_OK;
 }

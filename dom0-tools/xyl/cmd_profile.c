@@ -1,12 +1,13 @@
 /*
- * dom0-tools/xyl/cmd_profile.c: `xyl profile [--json] <Domain> [vdev]`:
- * the shared-timer I/O profile of a domain's block devices (queue wait,
- * backend service, response delivery, end to end) as xylem-blkback
- * publishes it (devstats.h; docs/profiling.md).
+ * dom0-tools/xyl/cmd_profile.c: `xyl profile [--json] <Domain> [vdev|vifN]`:
+ * the shared-timer I/O profile of a domain's block devices and vifs (queue
+ * wait, backend service, response delivery, end to end) as xylem-blkback
+ * and xylem-netback publish it (devstats.h; docs/profiling.md).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -16,6 +17,13 @@
 #include "xyl.h"
 
 #define PROFILE_MAX_DEVS 64
+
+/* One device to show: its backend's directory, its kind, its devid. */
+struct profile_dev {
+	const char *backend; /* "blkback" or "netback" */
+	const char *type;    /* "vbd" or "vif" */
+	uint32_t devid;
+};
 
 static double
 ticks_us(const struct devprof *p, double ticks)
@@ -41,14 +49,15 @@ profile_print_hist(const struct xyl_profile_hist *h)
 }
 
 static void
-profile_print(xyl_domid_t domid, uint32_t devid, const struct devprof *p)
+profile_print(xyl_domid_t domid, const struct profile_dev *d,
+	      const struct devprof *p)
 {
 	const struct xyl_profile_hist *e2e = &p->hist[XYL_PROFILE_END_TO_END];
 	double n = p->counted ? (double)p->counted : 1.0;
 
-	printf("Domain %u vbd %u: %llu requests profiled, %llu unstamped; "
+	printf("Domain %u %s %u: %llu requests profiled, %llu unstamped; "
 	       "tick %.1f us\n",
-	       domid, devid, (unsigned long long)p->counted,
+	       domid, d->type, d->devid, (unsigned long long)p->counted,
 	       (unsigned long long)p->unstamped, p->period_ns / 1000.0);
 	printf("%-11s %10s %9s %9s %9s  %s\n", "interval", "mean(us)",
 	       "p50(us)", "p99(us)", "max(us)", "histogram (ticks:count)");
@@ -72,12 +81,13 @@ profile_print(xyl_domid_t domid, uint32_t devid, const struct devprof *p)
 }
 
 static struct json_object *
-profile_json(uint32_t devid, const struct devprof *p)
+profile_json(const struct profile_dev *d, const struct devprof *p)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *ivs = json_object_new_object();
 
-	json_object_object_add(o, "devid", json_object_new_int64(devid));
+	json_object_object_add(o, "type", json_object_new_string(d->type));
+	json_object_object_add(o, "devid", json_object_new_int64(d->devid));
 	json_object_object_add(o, "period_ns",
 			       json_object_new_int64(p->period_ns));
 	json_object_object_add(o, "counted",
@@ -138,10 +148,50 @@ usage:
 	return -EINVAL;
 }
 
+/* "vifN" (a vif's devid) or a block vdev: 0 or -EINVAL. */
+static int
+profile_parse_dev(const char *arg, struct profile_dev *d)
+{
+	char *end;
+	unsigned long n;
+
+	if (strncmp(arg, "vif", 3) == 0) {
+		errno = 0;
+		n = strtoul(arg + 3, &end, 10);
+		if (arg[3] < '0' || arg[3] > '9' || *end || errno || n > 0xffff)
+			return -EINVAL;
+		*d = (struct profile_dev){"netback", "vif", (uint32_t)n};
+		return 0;
+	}
+	*d = (struct profile_dev){"blkback", "vbd", 0};
+	return block_vdev_number(arg, &d->devid) < 0 ? -EINVAL : 0;
+}
+
+/* Every device either backend has counters for. */
+static size_t
+profile_list_devs(struct xyl *x, xyl_domid_t domid, struct profile_dev *devs)
+{
+	static const struct profile_dev kinds[] = {{"blkback", "vbd", 0},
+						   {"netback", "vif", 0}};
+	uint32_t devids[PROFILE_MAX_DEVS];
+	size_t nr, total = 0;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		nr = 0;
+		devstats_devices_in(x, kinds[k].backend, domid, devids,
+				    PROFILE_MAX_DEVS - total, &nr);
+		for (size_t i = 0; i < nr; i++) {
+			devs[total] = kinds[k];
+			devs[total++].devid = devids[i];
+		}
+	}
+	return total;
+}
+
 int
 cmd_profile(struct xyl *x, int argc, char **argv)
 {
-	uint32_t devids[PROFILE_MAX_DEVS];
+	struct profile_dev devs[PROFILE_MAX_DEVS];
 	struct json_object *arr = NULL;
 	bool is_json = false;
 	struct devprof p;
@@ -159,7 +209,7 @@ cmd_profile(struct xyl *x, int argc, char **argv)
 	if (rc < 0)
 		return XYL_EXIT_ERROR;
 	if (optind + 1 < argc) {
-		if (block_vdev_number(argv[optind + 1], &devids[0]) < 0) {
+		if (profile_parse_dev(argv[optind + 1], &devs[0]) < 0) {
 			fprintf(stderr,
 				"xyl: profile: %s: not a virtual "
 				"device\n",
@@ -168,17 +218,18 @@ cmd_profile(struct xyl *x, int argc, char **argv)
 		}
 		nr = 1;
 	} else {
-		devstats_devices(x, domid, devids, PROFILE_MAX_DEVS, &nr);
+		nr = profile_list_devs(x, domid, devs);
 	}
 	if (is_json)
 		arr = json_object_new_array();
 	for (size_t i = 0; i < nr; i++) {
-		if (devprof_load(x, domid, devids[i], &p) < 0)
+		if (devprof_load_in(x, devs[i].backend, domid, devs[i].devid,
+				    &p) < 0)
 			continue;
 		if (is_json)
-			json_object_array_add(arr, profile_json(devids[i], &p));
+			json_object_array_add(arr, profile_json(&devs[i], &p));
 		else
-			profile_print(domid, devids[i], &p);
+			profile_print(domid, &devs[i], &p);
 		shown++;
 	}
 	if (is_json) {

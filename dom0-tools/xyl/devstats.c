@@ -1,7 +1,7 @@
 /*
- * dom0-tools/xyl/devstats.c: xylem-blkback's per-device counter and
- * profile files (devstats.h).  The files are dom0's own, but each line is
- * still checked (bounded names, decimal values).
+ * dom0-tools/xyl/devstats.c: the backends' per-device counter and
+ * profile files (devstats.h): xylem-blkback's, xylem-netback's.  The files are
+ * dom0's own, but each line is still checked (bounded names, decimal values).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,14 +18,21 @@ int
 devstats_load(const struct xyl *x, xyl_domid_t domid, uint32_t devid,
 	      const char *kind, struct devstats *ds)
 {
+	return devstats_load_in(x, "blkback", domid, devid, kind, ds);
+}
+
+int
+devstats_load_in(const struct xyl *x, const char *backend, xyl_domid_t domid,
+		 uint32_t devid, const char *kind, struct devstats *ds)
+{
 	char path[4096], line[128];
 	unsigned long long v;
 	FILE *f;
 	int rc = 0;
 
 	ds->nr = 0;
-	snprintf(path, sizeof(path), "%s/blkback/%u-%u.%s", x->rundir, domid,
-		 devid, kind);
+	snprintf(path, sizeof(path), "%s/%s/%u-%u.%s", x->rundir, backend,
+		 domid, devid, kind);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
@@ -61,13 +68,20 @@ int
 devstats_devices(const struct xyl *x, xyl_domid_t domid, uint32_t *devids,
 		 size_t cap, size_t *nr)
 {
+	return devstats_devices_in(x, "blkback", domid, devids, cap, nr);
+}
+
+int
+devstats_devices_in(const struct xyl *x, const char *backend, xyl_domid_t domid,
+		    uint32_t *devids, size_t cap, size_t *nr)
+{
 	char path[4096], tail[16];
 	struct dirent *e;
 	unsigned d, n;
 	DIR *dir;
 
 	*nr = 0;
-	snprintf(path, sizeof(path), "%s/blkback", x->rundir);
+	snprintf(path, sizeof(path), "%s/%s", x->rundir, backend);
 	dir = opendir(path);
 	if (!dir)
 		return errno == ENOENT ? 0 : -errno;
@@ -84,9 +98,16 @@ int
 devprof_load(const struct xyl *x, xyl_domid_t domid, uint32_t devid,
 	     struct devprof *p)
 {
+	return devprof_load_in(x, "blkback", domid, devid, p);
+}
+
+int
+devprof_load_in(const struct xyl *x, const char *backend, xyl_domid_t domid,
+		uint32_t devid, struct devprof *p)
+{
 	struct devstats ds;
 	char name[40];
-	int rc = devstats_load(x, domid, devid, "profile", &ds);
+	int rc = devstats_load_in(x, backend, domid, devid, "profile", &ds);
 
 	memset(p, 0, sizeof(*p));
 	if (rc)

@@ -43,6 +43,16 @@ int devstats_devices(const struct xyl *x, xyl_domid_t domid, uint32_t *devids,
 /* D-N.profile as histograms: 0, -ENOENT, -EINVAL. */
 int devprof_load(const struct xyl *x, xyl_domid_t domid, uint32_t devid,
 		 struct devprof *p);
+/* The same for another backend's directory under $XYLEM_RUNDIR
+ * ("blkback", "netback": both write D-N.stats and D-N.profile). */
+int devstats_load_in(const struct xyl *x, const char *backend,
+		     xyl_domid_t domid, uint32_t devid, const char *kind,
+		     struct devstats *ds);
+int devstats_devices_in(const struct xyl *x, const char *backend,
+			xyl_domid_t domid, uint32_t *devids, size_t cap,
+			size_t *nr);
+int devprof_load_in(const struct xyl *x, const char *backend, xyl_domid_t domid,
+		    uint32_t devid, struct devprof *p);
 /* The p-th percentile (0 < p <= 100) of a histogram of count values, in
  * ticks: the upper bound of the bucket it falls in (an over-estimate of
  * at most 2x: the buckets are powers of two).  0 if count is 0. */

@@ -28,9 +28,7 @@ xsdomain_socket_path(const struct xyl *x, char *buf, size_t cap)
 	snprintf(buf, cap, "%s/xenstored/socket", x->rundir);
 }
 
-/* Connect to this host's xenstored; NULL with errno ENOENT if it does
- * not run here. */
-static struct xs_handle *
+struct xs_handle *
 xsdomain_connect(const struct xyl *x)
 {
 	char path[4096];

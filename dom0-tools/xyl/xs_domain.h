@@ -12,9 +12,14 @@
 #include "xyl.h"
 
 struct config;
+struct xs_handle;
 
 /* Path of this host's xenstored socket ($XYLEM_RUNDIR/xenstored/socket). */
 void xsdomain_socket_path(const struct xyl *x, char *buf, size_t cap);
+
+/* Connect to this host's xenstored; NULL with errno set (ENOENT: none
+ * runs here). */
+struct xs_handle *xsdomain_connect(const struct xyl *x);
 
 /*
  * For a new, still paused domain: allocate its store event channel (remote

@@ -3,8 +3,9 @@
  * stack.  mode=ping (ICMP echo to dst), mode=udpping (datagrams to a UDP
  * echo server at dst:port, each answer checked), mode=send (a UDP stream:
  * count datagrams of size bytes as fast as the ring takes them), mode=recv
- * (count a stream on port until it stops).  Results are "netbench: ..." and
- * "bench: key=value" lines.
+ * (count a stream on port until it stops; linger=S keeps the guest on the
+ * network S seconds after a send, e.g. for `xyl profile`).  Results are
+ * "netbench: ..." and "bench: key=value" lines.
  */
 #include <stdint.h>
 
@@ -20,7 +21,7 @@
 struct netbench {
 	struct net_stack *s;
 	uint32_t dst;
-	uint64_t port, count, size;
+	uint64_t port, count, size, linger;
 	/* udpping / recv */
 	uint64_t got, bytes, first_ns, last_ns;
 	uint32_t want_seq;
@@ -148,6 +149,10 @@ netbench_send(struct netbench *b)
 	}
 	net_flush(b->s);
 	netbench_report_tx(b, gk_time_now_ns() - start);
+	gk_info("netbench: sent %lu\n", (unsigned long)sent);
+	start = gk_time_now_ns() + b->linger * 1000000000ull;
+	while (gk_time_now_ns() < start)
+		net_wait_until(b->s, start);
 	return 0;
 }
 
@@ -191,6 +196,7 @@ gk_app_netbench(const char *cmdline)
 	gk_cmdline_get_u64(cmdline, "port", &b.port);
 	gk_cmdline_get_u64(cmdline, "count", &b.count);
 	gk_cmdline_get_u64(cmdline, "size", &b.size);
+	gk_cmdline_get_u64(cmdline, "linger", &b.linger);
 	if (strcmp(mode, "recv") != 0 &&
 	    (gk_cmdline_get(cmdline, "dst", dst, sizeof(dst)) < 0 ||
 	     net_parse_ip(dst, &b.dst) < 0)) {

@@ -35,6 +35,7 @@ st_test_sched(struct st *t, evtchn_port_t idle_port)
 	struct sched_poll sp = {.nr_ports = 1};
 	evtchn_port_t port = idle_port;
 	uint64_t t0, dt, ticks;
+	unsigned early;
 	long rc;
 
 	rc = gk_hc_sched_op(SCHEDOP_yield, 0);
@@ -57,12 +58,21 @@ st_test_sched(struct st *t, evtchn_port_t idle_port)
 	set_xen_guest_handle(sp.ports, &port);
 	t0 = gk_time_now_ns();
 	sp.timeout = t0 + 5 * GK_NS_PER_MS;
-	rc = gk_hc_sched_op(SCHEDOP_poll, &sp);
+	/* As in Xen, poll also returns when another event is pending for
+	 * the vCPU (consoled's console kicks, for one): such a return is
+	 * legitimate and is followed by another poll until the timeout.  A
+	 * return before the timeout with nothing to handle fails the check. */
+	for (early = 0;; early++) {
+		rc = gk_hc_sched_op(SCHEDOP_poll, &sp);
+		if (rc != 0 || gk_time_now_ns() >= sp.timeout ||
+		    gk_evtchn_poll() == 0 || early == 1000)
+			break;
+	}
 	dt = gk_time_now_ns() - t0;
 	st_check(t, rc == 0 && st_on_time(t, dt, 5 * GK_NS_PER_MS),
 		 "sched_op poll 5 ms timeout on an idle port: rc %ld after "
-		 "%llu us",
-		 rc, (unsigned long long)(dt / 1000));
+		 "%llu us (%u returns for other events)",
+		 rc, (unsigned long long)(dt / 1000), early);
 	set_xen_guest_handle(sp.ports, (evtchn_port_t *)ST_UNMAPPED_VA);
 	rc = gk_hc_sched_op(SCHEDOP_poll, &sp);
 	st_rc(t, "sched_op poll ports unmapped VA", rc, -EFAULT);

@@ -31,6 +31,7 @@ static const struct gk_app gk_apps[] = {
 	{"blkbench", gk_app_blkbench},
 	{"blkhostile", gk_app_blkhostile},
 	{"blktest", gk_app_blktest},
+	{"demo", gk_app_demo},
 	{"echo", gk_app_echo},
 	{"evtping", gk_app_evtping}, {"fault", gk_app_fault},
 	{"hcbench", gk_app_hcbench}, {"hostile", gk_app_hostile},

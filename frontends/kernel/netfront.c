@@ -178,6 +178,8 @@ netfront_write_keys(uint32_t tx, void *arg)
 		rc = netfront_write(tx, d, XYL_COALESCE_FEATURE_KEY, "%d",
 				    nf->use_coalesce);
 	if (rc == 0)
+		rc = gk_profile_publish(&nf->prof, tx, d);
+	if (rc == 0)
 		rc = netfront_write(tx, d, "state", "%u", XenbusStateConnected);
 	return rc;
 }
@@ -245,6 +247,14 @@ netfront_connect(struct netfront *nf)
 	if (rc < 0)
 		return rc;
 	gk_evtchn_unmask(nf->port);
+	/* TX profiling (docs/profiling.md): off when dom0 has no shared
+	 * timer; the area covers the first 64 TX ring indices. */
+	co = 0;
+	netfront_read_u32(nf->be_dir, XYL_PROFILE_FEATURE_KEY, &co);
+	if (co == 1)
+		gk_debug("netfront: vif %u: profiling: %d\n", nf->devid,
+			 gk_profile_setup(&nf->prof, nf->be_domid,
+					  XYL_PROFILE_MAX_SLOTS));
 	rc = xenbus_transaction(netfront_write_keys, nf);
 	if (rc == 0)
 		rc = netfront_wait_backend(nf, XenbusStateConnected);
@@ -303,6 +313,8 @@ netfront_reap_tx(struct netfront *nf)
 			}
 			if (rc < 0)
 				nf->stats.tx_errors++;
+			gk_profile_stamp(&nf->prof, nf->tx_prof_slot[rsp.id],
+					 XYL_PROFILE_RESPONSE);
 			nf->tx_busy[rsp.id] = 0;
 		}
 		if (rc < 0) {
@@ -426,6 +438,10 @@ netfront_send(struct netfront *nf, const void *frame, uint32_t len)
 		}
 	}
 	memcpy(nf->tx_pages + id * NETFRONT_PAGE, frame, len);
+	/* SUBMIT before the request is put, so long before req_prod. */
+	nf->tx_prof_slot[id] =
+		(uint16_t)(nf->tx.req_prod_pvt & (nf->tx.nr_ents - 1));
+	gk_profile_stamp(&nf->prof, nf->tx_prof_slot[id], XYL_PROFILE_SUBMIT);
 	req = (struct netif_tx_request){.gref = nf->tx_grefs[id],
 					.offset = 0,
 					.flags = 0,
@@ -450,5 +466,6 @@ netfront_close(struct netfront *nf)
 	netfront_write(0, nf->fe_dir, "state", "%u", XenbusStateClosed);
 	if (nf->port)
 		gk_evtchn_clear_handler(&gk.evtchn, nf->port);
+	gk_profile_teardown(&nf->prof);
 	nf->is_broken = 1;
 }

@@ -100,6 +100,8 @@ enum xyl_ctl_type {
 	/* Issue 7: the shared-timer page (include/xylem/sharedtimer.h):
 	 * empty -> xyl_ctl_shared_timer_map_reply + its memfd. */
 	XYL_CTL_SHARED_TIMER_MAP = 48,
+	/* Issue 8: xl mem-max (no balloon: the maximum only). */
+	XYL_CTL_DOMAIN_SET_MAX_MEM = 56, /* xyl_ctl_domain_set_max_mem */
 	XYL_CTL_TYPE_COUNT
 };
 
@@ -375,6 +377,18 @@ struct xyl_ctl_vcpu_pin {
 struct xyl_ctl_vcpu_set {
 	xyl_domid_t domid;
 	uint32_t nr_online;
+};
+
+/* XYL_CTL_DOMAIN_SET_MAX_MEM: set the domain's maximum memory (what
+ * getinfo reports as max_mem_kib and the guest reads with
+ * XENMEM_maximum_reservation); empty reply.  There is no balloon: the
+ * current memory never changes, so max_kib must be >= it (-EINVAL, the
+ * detail names both sizes).  max_kib is a multiple of 4 (a whole number
+ * of pages) and at most the largest RAM a domain can have. */
+struct xyl_ctl_domain_set_max_mem {
+	xyl_domid_t domid;
+	uint32_t pad; /* must be zero */
+	uint64_t max_kib;
 };
 
 #endif /* XYLEM_CTL_H */

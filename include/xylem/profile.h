@@ -72,6 +72,9 @@ enum xyl_profile_interval {
  * may arrive in any order).  nr_slots must cover every slot of every queue;
  * a frontend whose rings have more slots than XYL_PROFILE_MAX_SLOTS does
  * not offer profiling.  A backend ignores slots >= nr_slots.
+ * Exception, netif TX (docs/profiling.md): netfront offers 64 slots for
+ * its 256-entry TX ring and both sides stamp only requests at ring indices
+ * below nr_slots (the bound they check anyway): one packet in four.
  *
  * Writers per slot: stamp[SUBMIT], stamp[RESPONSE] frontend; stamp[PICKUP],
  * stamp[COMPLETE] backend.  At SUBMIT the frontend also zeroes PICKUP and

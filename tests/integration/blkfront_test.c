@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <xenstore.h>
 
+#include "guest.h"
 #include "harness.h"
 #include "proc.h"
 
@@ -122,20 +123,12 @@ make_image(const char *name, off_t bytes)
 static char *
 make_cfg(const char *name, const char *cmdline, const char *disks)
 {
-	char *cfg = rpath(name), *text;
-	FILE *f;
-
-	ck_assert(asprintf(&text,
-			   "name = \"%s\"\ntype = \"pvh\"\nkernel = \"%s\"\n"
-			   "memory = 96\nvcpus = 1\ncmdline = \"%s\"\n"
-			   "disk = [ %s ]\n",
-			   name, guest, cmdline, disks) > 0);
-	f = fopen(cfg, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
-	free(text);
-	return cfg;
+	return guest_cfg_write(
+		hv.rundir, name,
+		"name = \"%s\"\ntype = \"pvh\"\nkernel = \"%s\"\n"
+		"memory = 96\nvcpus = 1\ncmdline = \"%s\"\n"
+		"disk = [ %s ]\n",
+		name, guest, cmdline, disks);
 }
 
 static char *
@@ -329,15 +322,13 @@ static void
 start_durable(struct proc *p, const char *name, char **cfg)
 {
 	char *disk, cmd[96];
-	char *argv[] = {xyl, "create", NULL, "-c", NULL};
 
 	make_image("dur.img", 16 << 20);
 	disk = disk_spec("dur.img", "xvda", "w");
 	snprintf(cmd, sizeof(cmd), "app=blktest mode=durable blocks=%d",
 		 DURABLE_BLOCKS);
 	*cfg = make_cfg(name, cmd, disk);
-	argv[2] = *cfg;
-	ck_assert_int_eq(proc_start(p, hv.rundir, argv), 0);
+	ck_assert_int_eq(guest_start(p, xyl, hv.rundir, *cfg), 0);
 	free(disk);
 }
 
@@ -399,8 +390,6 @@ END_TEST
 START_TEST(hostile_frontend_beside_blktest)
 {
 	char *hd, *gd, *hcfg, *gcfg;
-	char *ha[] = {xyl, "create", NULL, "-c", NULL};
-	char *ga[] = {xyl, "create", NULL, "-c", NULL};
 	struct proc h, g, l;
 	int rh, rg;
 
@@ -412,10 +401,8 @@ START_TEST(hostile_frontend_beside_blktest)
 	gd = disk_spec("good.img", "xvda", "w");
 	hcfg = make_cfg("evil", "app=blkhostile", hd);
 	gcfg = make_cfg("good", "app=blktest", gd);
-	ha[2] = hcfg;
-	ga[2] = gcfg;
-	ck_assert_int_eq(proc_start(&g, hv.rundir, ga), 0);
-	ck_assert_int_eq(proc_start(&h, hv.rundir, ha), 0);
+	ck_assert_int_eq(guest_start(&g, xyl, hv.rundir, gcfg), 0);
+	ck_assert_int_eq(guest_start(&h, xyl, hv.rundir, hcfg), 0);
 	rh = proc_wait(&h, BOOT_TIMEOUT_MS);
 	rg = proc_wait(&g, BOOT_TIMEOUT_MS);
 	expect_passed(&h, "blkhostile", rh);

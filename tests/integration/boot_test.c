@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "harness.h"
 #include "proc.h"
 
@@ -46,20 +47,13 @@ teardown(void)
 static char *
 write_config(const char *name, unsigned mem_mib, const char *cmdline)
 {
-	char *path;
-	FILE *f;
-
-	ck_assert(asprintf(&path, "%s/%s.cfg", hv.rundir, name) > 0);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f,
+	return guest_cfg_write(
+		hv.rundir, name,
 		"# written by boot_test\n"
 		"name = \"%s\"\ntype = \"pvh\"\nkernel = \"%s\"\n"
 		"memory = %u\nvcpus = 1\ncmdline = \"%s\"\n"
 		"on_poweroff = \"destroy\"\non_crash = \"destroy\"\n",
 		name, guest, mem_mib, cmdline);
-	ck_assert_int_eq(fclose(f), 0);
-	return path;
 }
 
 static int
@@ -67,8 +61,7 @@ start_guest(struct proc *p, const char *name, unsigned mem_mib,
 	    const char *cmdline)
 {
 	char *cfg = write_config(name, mem_mib, cmdline);
-	char *argv[] = {xyl, "create", cfg, "-c", NULL};
-	int rc = proc_start(p, hv.rundir, argv);
+	int rc = guest_start(p, xyl, hv.rundir, cfg);
 
 	free(cfg);
 	return rc;

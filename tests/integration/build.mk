@@ -36,7 +36,8 @@ $(eval $(call integration_test,control_integration_test,\
 
 # Boot real guests through xylem-hv and xyl (lead).
 $(eval $(call integration_test,boot_test,\
-	tests/integration/boot_test.c tests/lib/harness.c tests/lib/proc.c,,))
+	tests/integration/boot_test.c tests/lib/guest.c tests/lib/harness.c \
+	tests/lib/proc.c,,))
 $(BUILD)/tests/boot_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv $(GUEST_IMAGES)
 
 # xyl_test (tools): xyl's verbs, hooks, on_* actions and `xyl events`
@@ -47,7 +48,8 @@ $(BUILD)/tests/xyl_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv $(GUEST_IMAGES)
 
 # xylem-consoled with real guests (cons): tests/integration/console_test.c.
 $(eval $(call integration_test,console_test,\
-	tests/integration/console_test.c tests/lib/harness.c tests/lib/proc.c,\
+	tests/integration/console_test.c tests/lib/guest.c tests/lib/harness.c \
+	tests/lib/proc.c,\
 	$(BUILD)/lib/libxylemctl.a,))
 $(BUILD)/tests/console_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 	$(BUILD)/bin/xylem-consoled $(GUEST_IMAGES)
@@ -91,7 +93,8 @@ $(BUILD)/tests/svi_boot_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv $(GUEST_IMA
 # kill -9 of blkback under writes (20x), a guest destroyed mid-write, and a
 # hostile frontend guest beside a blktest guest.
 $(eval $(call integration_test,blkfront_test,\
-	tests/integration/blkfront_test.c tests/lib/harness.c tests/lib/proc.c,,\
+	tests/integration/blkfront_test.c tests/lib/guest.c tests/lib/harness.c \
+	tests/lib/proc.c,,\
 	$(XENSTORE_LIBS)))
 $(BUILD)/tests/blkfront_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 	$(BUILD)/bin/xylem-xenstored $(BUILD)/bin/xylem-blkback $(GUEST_IMAGES)
@@ -108,7 +111,13 @@ $(BUILD)/tests/profile_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 # xylem-netback with real guests in a private network namespace (net):
 # tests/integration/netback_test.c.
 $(eval $(call integration_test,netback_test,\
-	tests/integration/netback_test.c tests/lib/harness.c tests/lib/proc.c,,))
+	tests/integration/netback_test.c tests/lib/harness.c tests/lib/proc.c,,\
+	$(JSONC_LIBS)))
 $(BUILD)/tests/netback_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 	$(BUILD)/bin/xylem-netback $(BUILD)/bin/xylem-consoled \
-	$(BUILD)/bin/xylem-xs-check $(GUEST_IMAGES)
+	$(BUILD)/bin/xylem-xs-check $(BUILD)/bin/xylem-sharedtimer $(GUEST_IMAGES)
+
+# The README's demo (`make run`, tools/demo.sh) as a test (lead).
+$(eval $(call integration_test,demo_test,\
+	tests/integration/demo_test.c tests/lib/harness.c tests/lib/proc.c,,))
+$(BUILD)/tests/demo_test: $(PROGRAMS) $(GUEST_IMAGES)

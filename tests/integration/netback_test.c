@@ -7,10 +7,14 @@
  * exchange UDP; a vif is attached to and detached from a running guest;
  * netback is killed with -9 and restarted (vifs come back, no reboot); a
  * hostile frontend's malformed requests are dropped and counted and its
- * vif closed while the others keep talking.
+ * vif closed while the others keep talking.  A vif with `rate=8Mb/s`
+ * delivers a UDP stream to the host at no more than that (plus a burst)
+ * while an unlimited one is clearly faster, and the stream's TX requests
+ * show up in `xyl profile --json <dom> vif0`.
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <json-c/json.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -421,6 +425,214 @@ START_TEST(xenstore_tree_matches_schema)
 }
 END_TEST
 
+/* A UDP sink in the namespace on 10.99.0.1:port: counts datagrams of at
+ * least 1000 bytes until want came or 3 s pass without one. */
+struct sink_result {
+	long pkts, bytes, ns; /* ns: first to last datagram */
+};
+struct sink {
+	pid_t pid;
+	int fd; /* read end: "ready", then the result */
+};
+
+static void
+sink_child(int port, long want, int wfd)
+{
+	char path[128], buf[2048];
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_port = htons((uint16_t)port)};
+	struct sink_result r = {0};
+	struct timespec t0 = {0}, t1;
+	int big = 8 << 20, s, fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+		_exit(255);
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		_exit(254);
+	if (write(wfd, "r", 1) != 1)
+		_exit(253);
+	while (r.pkts < want) {
+		struct pollfd pf = {.fd = s, .events = POLLIN};
+		ssize_t n;
+
+		if (poll(&pf, 1, r.pkts ? 3000 : STEP_TIMEOUT_MS) != 1)
+			break;
+		n = recv(s, buf, sizeof(buf), 0);
+		if (n < 1000)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (r.pkts == 0)
+			t0 = t1;
+		else
+			r.bytes += n; /* what came after the first one */
+		r.pkts++;
+		r.ns = (t1.tv_sec - t0.tv_sec) * 1000000000L +
+		       (t1.tv_nsec - t0.tv_nsec);
+	}
+	if (write(wfd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+		_exit(252);
+	_exit(0);
+}
+
+static struct sink
+sink_start(int port, long want)
+{
+	struct sink k;
+	int p[2];
+	char c;
+
+	ck_assert_int_eq(pipe(p), 0);
+	k.pid = fork();
+	ck_assert_int_ge(k.pid, 0);
+	if (k.pid == 0) {
+		close(p[0]);
+		sink_child(port, want, p[1]);
+	}
+	close(p[1]);
+	k.fd = p[0];
+	ck_assert_int_eq(read(k.fd, &c, 1), 1);
+	return k;
+}
+
+static struct sink_result
+sink_wait(struct sink *k)
+{
+	struct sink_result r = {0};
+	int status;
+
+	ck_assert_int_eq(read(k->fd, &r, sizeof(r)), (ssize_t)sizeof(r));
+	close(k->fd);
+	ck_assert_int_eq(waitpid(k->pid, &status, 0), k->pid);
+	return r;
+}
+
+/* Mbit/s of a sink's stream (0 if it had fewer than 2 datagrams). */
+static double
+sink_mbps(const struct sink_result *r)
+{
+	return r->ns > 0 ? (double)r->bytes * 8e3 / (double)r->ns : 0.0;
+}
+
+/* Stream count datagrams from a new guest (vif spec vif) to the host. */
+static struct sink_result
+stream_from(const char *name, const char *ip, const char *vif, int port,
+	    long count)
+{
+	char cmdline[256];
+	struct sink k = sink_start(port, count);
+
+	snprintf(cmdline, sizeof(cmdline),
+		 "app=netbench mode=send dst=10.99.0.1 port=%d count=%ld "
+		 "size=1024 linger=60 ip=%s/24",
+		 port, count, ip);
+	create(name, cmdline, vif);
+	return sink_wait(&k);
+}
+
+static uint64_t
+netback_stat(const char *name, const char *key)
+{
+	char *argv[] = {xyl, "domid", (char *)name, NULL};
+	char *out = NULL, path[512];
+	const char *at;
+	unsigned long long v = 0;
+
+	ck_assert_int_eq(run(argv, &out), 0);
+	snprintf(path, sizeof(path), "%s/netback/%d-0.stats", hv.rundir,
+		 atoi(out));
+	free(out);
+	at = strstr(read_file(path), key);
+	if (at)
+		sscanf(at + strlen(key), " %llu", &v);
+	return v;
+}
+
+START_TEST(rate_limits_guest_tx)
+{
+	/* 8 Mb/s = 1 MB/s: 50,000 bytes of credit every 50 ms. */
+	const long n = 1200;
+	struct sink_result lim, free_;
+	double lim_mbps, free_mbps;
+
+	lim = stream_from("slow", "10.99.0.20", "bridge=xenbr0,rate=8Mb/s",
+			  5001, n);
+	free_ = stream_from("fast", "10.99.0.21", "bridge=xenbr0", 5002, n);
+	lim_mbps = sink_mbps(&lim);
+	free_mbps = sink_mbps(&free_);
+	fprintf(stderr,
+		"netback_test: rate=8Mb/s: %ld datagrams, %.2f Mbit/s over "
+		"%.2f s; unlimited: %ld datagrams, %.2f Mbit/s\n",
+		lim.pkts, lim_mbps, lim.ns / 1e9, free_.pkts, free_mbps);
+	ck_assert_msg(lim.pkts == n, "limited vif: %ld of %ld arrived",
+		      lim.pkts, n);
+	/* Frames carry 42 header bytes per 1024 of payload; a burst of one
+	 * interval's credit fits in the 10 % allowance over ~1.2 s. */
+	ck_assert_msg(lim_mbps <= 8.0 * 1.1 && lim_mbps > 8.0 * 0.5,
+		      "limited vif delivered %.2f Mbit/s for rate=8Mb/s",
+		      lim_mbps);
+	ck_assert_msg(free_.pkts > 10 && free_mbps > 2.0 * lim_mbps,
+		      "unlimited vif: %.2f Mbit/s, limited %.2f", free_mbps,
+		      lim_mbps);
+	ck_assert_uint_gt(netback_stat("slow", "tx_throttled"), 0);
+	ck_assert_uint_eq(netback_stat("fast", "tx_throttled"), 0);
+}
+END_TEST
+
+/* `xyl profile --json fast vif0` (after rate_limits_guest_tx's stream):
+ * TX requests profiled, histograms filled and consistent. */
+START_TEST(vif_profile_after_udp_stream)
+{
+	char *argv[] = {xyl, "profile", "--json", "fast", "vif0", NULL};
+	struct json_object *root = NULL, *devs, *d, *v, *ivs, *iv, *b;
+	int64_t counted = 0, sum;
+	char *out = NULL;
+
+	/* netback copies the histograms out once a second. */
+	for (int i = 0; i < 50 && counted <= 0; i++) {
+		if (root)
+			json_object_put(root);
+		root = NULL;
+		free(out);
+		out = NULL;
+		ck_assert_int_eq(run(argv, &out), 0);
+		root = json_tokener_parse(out);
+		if (root && json_object_object_get_ex(root, "devices", &devs) &&
+		    json_object_array_length(devs) == 1) {
+			d = json_object_array_get_idx(devs, 0);
+			if (json_object_object_get_ex(d, "counted", &v))
+				counted = json_object_get_int64(v);
+		}
+		if (counted <= 0)
+			nap_ms(200);
+	}
+	ck_assert_msg(counted > 0, "no vif requests profiled:\n%s", out);
+	ck_assert(json_object_object_get_ex(d, "type", &v));
+	ck_assert_str_eq(json_object_get_string(v), "vif");
+	ck_assert(json_object_object_get_ex(d, "intervals", &ivs));
+	json_object_object_foreach(ivs, key, val)
+	{
+		(void)key;
+		iv = val;
+		ck_assert(json_object_object_get_ex(iv, "buckets", &b));
+		sum = 0;
+		for (size_t k = 0; k < json_object_array_length(b); k++)
+			sum += json_object_get_int64(
+				json_object_array_get_idx(b, k));
+		ck_assert_int_eq(sum, counted);
+	}
+	fprintf(stderr,
+		"netback_test: vif0 of fast: %lld TX requests "
+		"profiled\n",
+		(long long)counted);
+	json_object_put(root);
+	free(out);
+}
+END_TEST
+
 static Suite *
 netback_suite(void)
 {
@@ -436,6 +648,8 @@ netback_suite(void)
 	tcase_add_test(tc, attach_and_detach_on_running_guest);
 	tcase_add_test(tc, netback_kill9_and_restart);
 	tcase_add_test(tc, hostile_frontend_spares_the_others);
+	tcase_add_test(tc, rate_limits_guest_tx);
+	tcase_add_test(tc, vif_profile_after_udp_stream);
 	suite_add_tcase(s, tc);
 	return s;
 }

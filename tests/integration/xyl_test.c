@@ -145,6 +145,15 @@ START_TEST(verbs_success_and_errors)
 	expect(0, NULL, "unpause", "web1", NULL, NULL);
 	expect(0, "MAXMEM(k)", "top", "-b", "-i", "2");
 	expect(0, NULL, "mem-max", "web1", "32", NULL);
+	expect(1, "maximum 16 MiB is below its current memory 32 MiB",
+	       "mem-max", "web1", "16", NULL);
+	expect(0, NULL, "mem-max", "web1", "64m", NULL);
+	expect(0, "\"max_mem_kib\": 65536", "list", "-l", "web1", NULL);
+	expect(0, NULL, "mem-max", "web1", "262144k", NULL);
+	expect(0, "\"max_mem_kib\": 262144", "list", "--json", NULL, NULL);
+	expect(0, NULL, "mem-max", "web1", "1g", NULL);
+	expect(0, "\"max_mem_kib\": 1048576", "list", "-l", "web1", NULL);
+	expect(0, NULL, "mem-set", "web1", "32", NULL);
 	expect(1, "not supported (no ballooning yet)", "mem-set", "web1", "64m",
 	       NULL);
 	expect(1, "invalid size", "mem-max", "web1", "lots", NULL);
@@ -393,6 +402,33 @@ START_TEST(events_json_sees_a_guest_life)
 }
 END_TEST
 
+/* mem-max on a paused guest before it boots: the selftest then reads the
+ * new maximum with XENMEM_maximum_reservation (64 MiB = 16384 pages). */
+START_TEST(mem_max_reaches_the_guest)
+{
+	char *cfg = write_config("mm1", "app=selftest timer_slack_us=2000000",
+				 NULL);
+	char *argv[] = {xyl, "create", "-p", "-c", cfg, NULL};
+	struct proc p;
+	int rc;
+
+	ck_assert_int_eq(proc_start(&p, hv.rundir, argv), 0);
+	for (int i = 0;
+	     i < 1200 && xyl_run(NULL, "domid", "mm1", NULL, NULL, NULL) != 0;
+	     i++)
+		usleep(100000);
+	expect(0, NULL, "mem-max", "mm1", "64", NULL);
+	expect(0, NULL, "unpause", "mm1", NULL, NULL);
+	rc = proc_wait(&p, GUEST_TIMEOUT_MS);
+	ck_assert_msg(rc == 0, "xyl create -c exit %d: %s", rc, p.out);
+	ck_assert_msg(strstr(p.out, "maximum_reservation: 16384 pages"),
+		      "guest did not see the new maximum:\n%s", p.out);
+	ck_assert_msg(strstr(p.out, " passed, 0 failed"), "%s", p.out);
+	proc_free(&p);
+	free(cfg);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -417,6 +453,7 @@ main(void)
 	tcase_add_test(tc, on_crash_restart_stops_at_limit);
 	tcase_add_test(tc, rename_restart_preserves_the_old_domain);
 	tcase_add_test(tc, events_json_sees_a_guest_life);
+	tcase_add_test(tc, mem_max_reaches_the_guest);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -96,6 +96,7 @@ int gk_app_spin(const char *cmdline);
 int gk_app_xsbench(const char *cmdline);
 int gk_app_stimer(const char *cmdline);
 int gk_app_blktest(const char *cmdline);
+int gk_app_demo(const char *cmdline);
 int gk_app_blkbench(const char *cmdline);
 int gk_app_blkhostile(const char *cmdline);
 int gk_app_netecho(const char *cmdline);

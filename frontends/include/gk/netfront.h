@@ -25,6 +25,7 @@
 #include <xen/io/netif.h>
 
 #include "gk/errno.h"
+#include "gk/profile.h"
 #ifndef EBADMSG
 #define EBADMSG	 XEN_EBADMSG
 #define EMSGSIZE XEN_EMSGSIZE
@@ -151,6 +152,10 @@ struct netfront {
 	void *rx_arg;
 	uint8_t frame[NETFRONT_FRAME_MAX]; /* private copy of one RX frame */
 	struct netfront_stats stats;
+	/* TX profiling (docs/profiling.md): the area covers ring indices
+	 * 0..63 of 256, so one packet in four is stamped. */
+	struct gk_profile prof;
+	uint16_t tx_prof_slot[NETFRONT_TX_SLOTS]; /* by packet id */
 };
 
 /* Connect device/vif/<devid>: 0, -ENODEV no such vif, -ETIMEDOUT the

@@ -1,5 +1,6 @@
 # tests/unit/backends/netback.mk: xylem-netback's units (net).
 #   netback_tx_parse_test  backends/netback/tx_parse.c
+#   netback_rate_parse_test  backends/netback/rate_parse.c
 # backends/lib comes first: hypervisor/ has headers of the same names.
 $(BUILD)/obj/tests/unit/backends/netback/%.o: INC_tests := -Ibackends/netback \
 	-Ibackends/lib -Idom0-tools/libxylemctl -Idom0-tools/common $(INC_tests)
@@ -7,6 +8,10 @@ $(BUILD)/obj/tests/unit/backends/netback/%.o: INC_tests := -Ibackends/netback \
 $(eval $(call unit_test,netback_tx_parse_test,\
 	backends/netback/tx_parse.c \
 	tests/unit/backends/netback/tx_parse_test.c,,))
+
+$(eval $(call unit_test,netback_rate_parse_test,\
+	backends/netback/rate_parse.c \
+	tests/unit/backends/netback/rate_parse_test.c,,))
 
 # netif_fuzz_check: the netif fuzz target (tests/fuzz/netif_fuzz.c: be_ring
 # + the TX parser) under Check, without libFuzzer.

@@ -30,6 +30,7 @@ struct pkt {
 		struct xyl_ctl_sched_credit sched;
 		struct xyl_ctl_vcpu_pin pin;
 		struct xyl_ctl_vcpu_set vcpu_set;
+		struct xyl_ctl_domain_set_max_mem max_mem;
 		uint8_t raw[8192];
 	} b;
 };
@@ -440,6 +441,38 @@ START_TEST(test_sched_requests)
 }
 END_TEST
 
+/* Issue 8: mem-max.  ">= current memory" needs the domain: the handler's
+ * (tests/integration/xyl_test.c). */
+START_TEST(test_set_max_mem)
+{
+	size_t n = mk(XYL_CTL_DOMAIN_SET_MAX_MEM, sizeof(pk.b.max_mem));
+
+	pk.b.max_mem = (struct xyl_ctl_domain_set_max_mem){.domid = 2,
+							   .max_kib = 65536};
+	ck_assert_int_eq(parse(n, 0), 0);
+	ck_assert_uint_eq(req.u.max_mem.max_kib, 65536);
+	ck_assert_uint_eq(ctl_reply_body_size(XYL_CTL_DOMAIN_SET_MAX_MEM), 0);
+	pk.b.max_mem.max_kib = 65537;
+	expect_fail(parse(n, 0), -EINVAL, "multiple of 4");
+	pk.b.max_mem.max_kib = UINT64_MAX & ~3ull;
+	expect_fail(parse(n, 0), -EINVAL, "max_kib");
+	pk.b.max_mem.max_kib = 65536;
+	pk.b.max_mem.pad = 1;
+	expect_fail(parse(n, 0), -EINVAL, "reserved");
+	pk.b.max_mem.pad = 0;
+	pk.b.max_mem.domid = XYL_DOMID_MAX + 1;
+	expect_fail(parse(n, 0), -EINVAL, "domid");
+	pk.b.max_mem.domid = 2;
+	expect_fail(parse(n, 1), -EINVAL, "takes no fds");
+	expect_fail(parse(mk(XYL_CTL_DOMAIN_SET_MAX_MEM, 8), 0), -EINVAL,
+		    "must be 16");
+	expect_fail(parse(mk(XYL_CTL_DOMAIN_SET_MAX_MEM, 24), 0), -EINVAL,
+		    "must be 16");
+	ck_assert_str_eq(ctl_type_name(XYL_CTL_DOMAIN_SET_MAX_MEM),
+			 "DOMAIN_SET_MAX_MEM");
+}
+END_TEST
+
 START_TEST(test_type_names_and_sizes)
 {
 	ck_assert_str_eq(ctl_type_name(XYL_CTL_DOMAIN_CREATE), "DOMAIN_CREATE");
@@ -477,6 +510,7 @@ control_suite(void)
 	tcase_add_test(tc, test_noise);
 	tcase_add_test(tc, test_rename);
 	tcase_add_test(tc, test_sched_requests);
+	tcase_add_test(tc, test_set_max_mem);
 	tcase_add_test(tc, test_type_names_and_sizes);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,3 @@
+mem-max
+web1
+1x

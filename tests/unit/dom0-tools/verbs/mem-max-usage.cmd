@@ -1,0 +1,2 @@
+mem-max
+web1

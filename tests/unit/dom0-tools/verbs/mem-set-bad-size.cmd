@@ -1,0 +1,3 @@
+mem-set
+web1
+-5
