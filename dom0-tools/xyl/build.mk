@@ -43,6 +43,7 @@ XYL_SRCS := \
 	dom0-tools/xyl/main.c \
 	dom0-tools/xyl/monitor.c \
 	dom0-tools/xyl/svi_boot.c \
+	dom0-tools/xyl/top_io.c \
 	dom0-tools/xyl/vif.c \
 	dom0-tools/xyl/vif_xs.c \
 	dom0-tools/xyl/xs_domain.c

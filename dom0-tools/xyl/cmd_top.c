@@ -2,8 +2,9 @@
  * dom0-tools/xyl/cmd_top.c: `xyl top [-b] [-i N] [-d SECONDS]`: a basic
  * xentop: every domain's state, CPU time and share, memory and vCPUs,
  * refreshed every delay; -b prints plain frames (batch) for scripts.
- * Block I/O rates, notifications sent/suppressed and end-to-end latency
- * percentiles come from xylem-blkback's per-device files (devstats.h).
+ * Device I/O rates, notifications sent/suppressed and end-to-end latency
+ * percentiles over each refresh come from the backends' per-device files
+ * (top_io.h); -x and -n add a line per vbd and per vif.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,23 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "devstats.h"
+#include "top_io.h"
 #include "xyl.h"
-
-#define TOP_MAX_DEVS 64
-
-/* A domain's block I/O, summed over its vbds. */
-struct top_io {
-	uint32_t nr_vbds;
-	uint64_t rd_req, wr_req, notify_sent, notify_suppressed;
-	uint64_t counted;	     /* profiled requests */
-	uint32_t period_ns;	     /* of the profiles (last one read) */
-	struct xyl_profile_hist e2e; /* merged end-to-end histograms */
-};
 
 struct top_opts {
 	bool batch;
-	long iterations; /* 0: until interrupted */
+	bool show_vbds, show_vifs; /* -x, -n: a line per device */
+	long iterations;	   /* 0: until interrupted */
 	double delay_s;
 };
 
@@ -74,40 +65,6 @@ top_state(uint32_t st, char s[7])
 	s[6] = '\0';
 }
 
-static void
-top_io_collect(const struct xyl *x, xyl_domid_t domid, struct top_io *io)
-{
-	uint32_t devids[TOP_MAX_DEVS];
-	struct devstats ds;
-	struct devprof p;
-	size_t nr = 0;
-
-	memset(io, 0, sizeof(*io));
-	if (domid == 0)
-		return;
-	devstats_devices(x, domid, devids, TOP_MAX_DEVS, &nr);
-	for (size_t i = 0; i < nr; i++) {
-		if (devstats_load(x, domid, devids[i], "stats", &ds) < 0)
-			continue;
-		io->nr_vbds++;
-		io->rd_req += devstats_get(&ds, "rd_req");
-		io->wr_req += devstats_get(&ds, "wr_req");
-		io->notify_sent += devstats_get(&ds, "notify_sent");
-		io->notify_suppressed += devstats_get(&ds, "notify_suppressed");
-		if (devprof_load(x, domid, devids[i], &p) < 0)
-			continue;
-		io->counted += p.counted;
-		io->period_ns = p.period_ns;
-		for (unsigned b = 0; b < XYL_PROFILE_BUCKETS; b++)
-			io->e2e.bucket[b] +=
-				p.hist[XYL_PROFILE_END_TO_END].bucket[b];
-		if (p.hist[XYL_PROFILE_END_TO_END].max_ticks >
-		    io->e2e.max_ticks)
-			io->e2e.max_ticks =
-				p.hist[XYL_PROFILE_END_TO_END].max_ticks;
-	}
-}
-
 static const struct top_sample *
 top_prev(const struct top_sample *prev, size_t nr_prev, xyl_domid_t domid)
 {
@@ -117,40 +74,60 @@ top_prev(const struct top_sample *prev, size_t nr_prev, xyl_domid_t domid)
 	return NULL;
 }
 
-/* Per-second rate of a counter between two frames. */
-static double
-top_rate(uint64_t now, uint64_t then, uint64_t wall_ns)
+static void
+top_print_e2e(const struct top_window *w)
 {
-	if (!wall_ns || now < then)
-		return 0.0;
-	return (double)(now - then) * 1e9 / (double)wall_ns;
+	if (!w->counted)
+		printf(" %9s %9s\n", "-", "-");
+	else
+		printf(" %9.0f %9.0f\n", top_window_e2e_us(w, 50),
+		       top_window_e2e_us(w, 99));
 }
 
+/* The domain's columns from NETS on: vifs and vbds summed; latency of
+ * its block requests (a vif's is on its own line, -n). */
 static void
 top_io_print(const struct top_io *io, const struct top_io *was,
 	     uint64_t wall_ns)
 {
-	double tick_us = io->period_ns / 1000.0;
+	struct top_window net = {0}, blk = {0}, w;
 
-	if (!io->nr_vbds) {
-		printf(" %4u %8s %8s %8s %8s %9s %9s\n", 0u, "-", "-", "-", "-",
-		       "-", "-");
-		return;
+	for (size_t i = 0; i < io->nr; i++) {
+		const struct top_dev *d = &io->dev[i];
+
+		top_window_of(d, was ? top_io_find(was, d) : NULL, wall_ns, &w);
+		top_window_add(d->kind == TOP_VIF ? &net : &blk, &w);
 	}
-	printf(" %4u %8.0f %8.0f %8.0f %8.0f", io->nr_vbds,
-	       was ? top_rate(io->rd_req, was->rd_req, wall_ns) : 0.0,
-	       was ? top_rate(io->wr_req, was->wr_req, wall_ns) : 0.0,
-	       was ? top_rate(io->notify_sent, was->notify_sent, wall_ns) : 0.0,
-	       was ? top_rate(io->notify_suppressed, was->notify_suppressed,
-			      wall_ns)
-		   : 0.0);
-	if (!io->counted) {
-		printf(" %9s %9s\n", "-", "-");
-		return;
+	printf(" %4u %8.0f %8.0f %4u %8.0f %8.0f %8.0f %8.0f",
+	       top_io_count(io, TOP_VIF), net.ops_s[0], net.ops_s[1],
+	       top_io_count(io, TOP_VBD), blk.ops_s[0], blk.ops_s[1],
+	       net.notify_s + blk.notify_s,
+	       net.suppressed_s + blk.suppressed_s);
+	top_print_e2e(&blk);
+}
+
+/* -x / -n: one line per device. */
+static void
+top_devs_print(const struct top_opts *o, const struct top_io *io,
+	       const struct top_io *was, uint64_t wall_ns)
+{
+	static const char *const dir[2][2] = {{"RD", "WR"}, {"TX", "RX"}};
+
+	for (size_t i = 0; i < io->nr; i++) {
+		const struct top_dev *d = &io->dev[i];
+		const char *const *n = dir[d->kind];
+		struct top_window w;
+
+		if (d->kind == TOP_VBD ? !o->show_vbds : !o->show_vifs)
+			continue;
+		top_window_of(d, was ? top_io_find(was, d) : NULL, wall_ns, &w);
+		printf("    %s %-6u %s/s %8.0f %s/s %8.0f %s(k)/s %9.1f "
+		       "%s(k)/s %9.1f NTFY/s %8.0f SUPP/s %8.0f E2E50/99(us)",
+		       d->kind == TOP_VBD ? "vbd" : "vif", d->devid, n[0],
+		       w.ops_s[0], n[1], w.ops_s[1], n[0], w.kib_s[0], n[1],
+		       w.kib_s[1], w.notify_s, w.suppressed_s);
+		top_print_e2e(&w);
 	}
-	printf(" %9.0f %9.0f\n",
-	       tick_us * (double)devprof_percentile(&io->e2e, io->counted, 50),
-	       tick_us * (double)devprof_percentile(&io->e2e, io->counted, 99));
 }
 
 static double
@@ -169,9 +146,9 @@ cpu_share(const struct top_sample *prev, size_t nr_prev,
 }
 
 static void
-top_frame(const struct xyl_ctl_host_info_reply *h, const struct xyl_dominfo *d,
-	  const struct top_io *io, size_t nr, const struct top_sample *prev,
-	  size_t nr_prev, uint64_t wall_ns)
+top_frame(const struct top_opts *o, const struct xyl_ctl_host_info_reply *h,
+	  const struct xyl_dominfo *d, const struct top_io *io, size_t nr,
+	  const struct top_sample *prev, size_t nr_prev, uint64_t wall_ns)
 {
 	double total = h->total_kib ? (double)h->total_kib : 1.0;
 	char state[7];
@@ -181,11 +158,12 @@ top_frame(const struct xyl_ctl_host_info_reply *h, const struct xyl_dominfo *d,
 	       "free\n",
 	       (unsigned)nr, h->nr_cpus, (unsigned long long)h->total_kib,
 	       (unsigned long long)h->free_kib);
-	printf("%10s %6s %10s %6s %10s %6s %10s %9s %5s %4s %8s %8s %8s %8s "
-	       "%9s %9s\n",
+	printf("%10s %6s %10s %6s %10s %6s %10s %9s %5s %4s %8s %8s %4s %8s "
+	       "%8s %8s %8s %9s %9s\n",
 	       "NAME", "STATE", "CPU(sec)", "CPU(%)", "MEM(k)", "MEM(%)",
-	       "MAXMEM(k)", "MAXMEM(%)", "VCPUS", "VBDS", "VBD_RD/s",
-	       "VBD_WR/s", "NTFY/s", "SUPP/s", "E2E50(us)", "E2E99(us)");
+	       "MAXMEM(k)", "MAXMEM(%)", "VCPUS", "NETS", "NETTX/s", "NETRX/s",
+	       "VBDS", "VBD_RD/s", "VBD_WR/s", "NTFY/s", "SUPP/s", "E2E50(us)",
+	       "E2E99(us)");
 	for (i = 0; i < nr; i++) {
 		const struct top_sample *was =
 			top_prev(prev, nr_prev, d[i].domid);
@@ -202,6 +180,7 @@ top_frame(const struct xyl_ctl_host_info_reply *h, const struct xyl_dominfo *d,
 		       100.0 * (double)d[i].max_mem_kib / total,
 		       d[i].vcpus_online);
 		top_io_print(&io[i], was ? &was->io : NULL, wall_ns);
+		top_devs_print(o, &io[i], was ? &was->io : NULL, wall_ns);
 	}
 }
 
@@ -212,6 +191,8 @@ top_parse_args(int argc, char **argv, struct top_opts *o)
 		{"batch", no_argument, NULL, 'b'},
 		{"iterations", required_argument, NULL, 'i'},
 		{"delay", required_argument, NULL, 'd'},
+		{"vbds", no_argument, NULL, 'x'},
+		{"networks", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -220,9 +201,14 @@ top_parse_args(int argc, char **argv, struct top_opts *o)
 
 	o->delay_s = 3;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "bi:d:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bi:d:xnh", longopts, NULL)) !=
+	       -1) {
 		if (c == 'b') {
 			o->batch = true;
+		} else if (c == 'x') {
+			o->show_vbds = true;
+		} else if (c == 'n') {
+			o->show_vifs = true;
 		} else if (c == 'i') {
 			o->iterations = strtol(optarg, &end, 10);
 			if (*end || o->iterations < 1)
@@ -327,7 +313,8 @@ cmd_top(struct xyl *x, int argc, char **argv)
 			top_io_collect(x, d[i].domid, &io[i]);
 		if (!o.batch)
 			printf("\033[H\033[2J");
-		top_frame(&h, d, io, nr, prev, nr_prev, last ? now - last : 0);
+		top_frame(&o, &h, d, io, nr, prev, nr_prev,
+			  last ? now - last : 0);
 		if (o.batch)
 			printf("\n");
 		fflush(stdout);
