@@ -47,6 +47,7 @@ GUEST_SRCS := \
 	frontends/kernel/profile.c \
 	frontends/kernel/shared_info.c \
 	frontends/kernel/smp.c \
+	frontends/kernel/stimer_read.c \
 	frontends/kernel/time.c \
 	frontends/kernel/trap.c \
 	frontends/kernel/xenbus.c \

@@ -12,6 +12,7 @@
 #include "gk/page_alloc.h"
 #include "gk/printf.h"
 #include "gk/profile.h"
+#include "gk/stimer.h"
 #include "gk/string.h"
 #include "gk/time.h"
 #include "gk/xenbus.h"
@@ -55,23 +56,7 @@ gk_stimer_period_ns(void)
 int
 gk_stimer_read(uint64_t *tick, uint64_t *ns)
 {
-	volatile const struct xyl_stimer_page *pg = stimer_page();
-	uint32_t s1, s2;
-
-	if (pg->magic != XYL_STIMER_MAGIC)
-		return -ENODEV;
-	for (uint32_t i = 0; i < XYL_STIMER_MAX_RETRIES; i++) {
-		s1 = __atomic_load_n(&pg->seq, __ATOMIC_ACQUIRE);
-		if (s1 & 1)
-			continue;
-		*tick = pg->tick;
-		*ns = pg->ns;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		s2 = pg->seq;
-		if (s1 == s2)
-			return 0;
-	}
-	return -EAGAIN;
+	return gk_stimer_read_page(stimer_page(), tick, ns);
 }
 
 int

@@ -1,7 +1,8 @@
 /*
  * tests/unit/dom0-tools/sharedtimer/tick_test.c: the shared-timer seqlock
- * (dom0-tools/sharedtimer/tick.c as writer, libxylemctl's
- * xylctl_stimer_read as reader): a writer at full speed never lets a
+ * (dom0-tools/sharedtimer/tick.c as writer; libxylemctl's
+ * xylctl_stimer_read, the backends' reader, and the guest kernel's
+ * gk_stimer_read_page as readers): a writer at full speed never lets a
  * reader see a torn (tick, ns) pair; hostile pages (no magic, a writer
  * that died mid-update) give bounded errors.
  */
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gk/stimer.h"
 #include "sharedtimer.h"
 
 #define STRESS_MS 1500
@@ -52,10 +54,25 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-START_TEST(stress_no_torn_reads)
+/* A reader under test: 0, -EAGAIN (gave up: allowed, counted) or an
+ * error. */
+typedef int stimer_reader_fn(volatile const struct xyl_stimer_page *pg,
+			     uint64_t *tick, uint64_t *ns);
+
+static int
+dom0_reader(volatile const struct xyl_stimer_page *pg, uint64_t *tick,
+	    uint64_t *ns)
+{
+	struct xylctl_stimer r = {.page = (void *)pg};
+
+	return xylctl_stimer_read(&r, tick, ns);
+}
+
+/* Race reader against the real writer at full speed for STRESS_MS. */
+static void
+stress(const char *who, stimer_reader_fn *reader)
 {
 	struct stress *s = aligned_alloc(4096, sizeof(*s));
-	struct xylctl_stimer r;
 	uint64_t tick, ns, reads = 0, retries_failed = 0, end;
 	pthread_t th;
 
@@ -63,12 +80,11 @@ START_TEST(stress_no_torn_reads)
 	memset(s, 0, sizeof(*s));
 	sharedtimer_page_publish(&s->page, 1, NS_OF(1));
 	sharedtimer_page_init(&s->page, 1000000);
-	r.page = &s->page;
 	ck_assert_int_eq(pthread_create(&th, NULL, writer, s), 0);
 	end = now_ms() + STRESS_MS;
 	while (now_ms() < end) {
 		for (int i = 0; i < 10000; i++) {
-			int rc = xylctl_stimer_read(&r, &tick, &ns);
+			int rc = reader(&s->page, &tick, &ns);
 
 			if (rc == -EAGAIN) {
 				retries_failed++;
@@ -76,7 +92,7 @@ START_TEST(stress_no_torn_reads)
 			}
 			ck_assert_int_eq(rc, 0);
 			ck_assert_msg(ns == NS_OF(tick),
-				      "torn read: tick %llu ns %llu",
+				      "%s: torn read: tick %llu ns %llu", who,
 				      (unsigned long long)tick,
 				      (unsigned long long)ns);
 			reads++;
@@ -84,13 +100,41 @@ START_TEST(stress_no_torn_reads)
 	}
 	s->stop = 1;
 	pthread_join(th, NULL);
-	printf("tick_test: %llu consistent reads against %llu writes, %llu "
-	       "reads gave up\n",
-	       (unsigned long long)reads, (unsigned long long)s->writes,
+	printf("tick_test: %s: %llu consistent reads against %llu writes, "
+	       "%llu reads gave up\n",
+	       who, (unsigned long long)reads, (unsigned long long)s->writes,
 	       (unsigned long long)retries_failed);
 	ck_assert_uint_gt(reads, 1000);
 	ck_assert_uint_gt(s->writes, 1000);
 	free(s);
+}
+
+START_TEST(stress_no_torn_reads)
+{
+	stress("dom0 reader", dom0_reader);
+}
+END_TEST
+
+START_TEST(stress_guest_reader_no_torn_reads)
+{
+	stress("guest reader", gk_stimer_read_page);
+}
+END_TEST
+
+START_TEST(guest_reader_hostile_pages)
+{
+	static struct xyl_stimer_page pg;
+	uint64_t t, n;
+
+	memset(&pg, 0, sizeof(pg));
+	ck_assert_int_eq(gk_stimer_read_page(&pg, &t, &n), -ENODEV);
+	sharedtimer_page_init(&pg, 1000);
+	sharedtimer_page_publish(&pg, 7, 70);
+	ck_assert_int_eq(gk_stimer_read_page(&pg, &t, &n), 0);
+	ck_assert_uint_eq(t, 7);
+	ck_assert_uint_eq(n, 70);
+	pg.seq = 41; /* the writer died between its stores */
+	ck_assert_int_eq(gk_stimer_read_page(&pg, &t, &n), -EAGAIN);
 }
 END_TEST
 
@@ -156,6 +200,8 @@ tick_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, stress_no_torn_reads);
+	tcase_add_test(tc, stress_guest_reader_no_torn_reads);
+	tcase_add_test(tc, guest_reader_hostile_pages);
 	tcase_add_test(tc, no_magic_is_enodev);
 	tcase_add_test(tc, dead_writer_mid_update_is_bounded);
 	tcase_add_test(tc, publish_keeps_seq_even);
