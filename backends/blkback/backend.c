@@ -1,11 +1,9 @@
 /*
  * backends/blkback/backend.c: xylem-blkback's part of the shared backend
- * loop (backends/lib/backend.c): the vbd hooks, the I/O engine, the
- * --poll-us timer and the shared-timer page.  One thread; every handler
- * runs to completion.
+ * loop (backends/lib/backend.c): the vbd hooks, the I/O engine and the
+ * --poll-us timer.  One thread; every handler runs to completion.
  */
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +17,7 @@
 static struct blkback *
 blkback_of(struct be_backend *be)
 {
-	return (struct blkback *)((char *)be - offsetof(struct blkback, be));
+	return BE_BACKEND_OWNER(be, struct blkback, be);
 }
 
 /* After a reap: one publish (and at most one event) per ring. */
@@ -139,9 +137,9 @@ static const struct be_backend_ops blkback_ops = {
 };
 
 int
-blkback_run(struct blkback *bb)
+blkback_run(void *bb)
 {
-	return be_backend_run(&bb->be);
+	return be_backend_run(&((struct blkback *)bb)->be);
 }
 
 static int
@@ -161,8 +159,10 @@ blkback_open_poll(struct blkback *bb)
 }
 
 int
-blkback_init(struct blkback *bb, const char *rundir, uint32_t poll_us)
+blkback_init(void *arg, const char *rundir)
 {
+	struct blkback *bb = arg;
+	uint32_t poll_us = bb->poll_us; /* the command line's */
 	int rc;
 
 	memset(bb, 0, sizeof(*bb));
@@ -171,12 +171,6 @@ blkback_init(struct blkback *bb, const char *rundir, uint32_t poll_us)
 	rc = be_backend_init(&bb->be, &blkback_ops, rundir);
 	if (rc)
 		return rc;
-	/* The shared timer for I/O profiling (docs/profiling.md); without
-	 * it devices just do not offer feature-xylem-profile. */
-	rc = xylctl_stimer_map(bb->be.ctl, false, &bb->stimer);
-	if (rc)
-		log_warn("no shared-timer page (%s): profiling off",
-			 strerror(-rc));
 	rc = blkback_engine_open(BLKBACK_ENGINE_ENTRIES, &bb->engine);
 	if (rc) {
 		log_err("io_uring: %s", strerror(-rc));
@@ -191,14 +185,15 @@ blkback_init(struct blkback *bb, const char *rundir, uint32_t poll_us)
 }
 
 void
-blkback_fini(struct blkback *bb)
+blkback_fini(void *arg)
 {
+	struct blkback *bb = arg;
+
 	/* In-flight I/O answers before the devices let go of their rings. */
 	if (bb->engine)
 		blkback_engine_drain(bb->engine);
 	be_backend_fini(&bb->be);
 	blkback_engine_close(bb->engine);
-	xylctl_stimer_unmap(&bb->stimer);
 	if (bb->poll_fd >= 0)
 		close(bb->poll_fd);
 }

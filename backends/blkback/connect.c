@@ -193,7 +193,7 @@ blkback_profile_attach(struct blkback_dev *dev)
 	uint32_t gref;
 	int rc;
 
-	if (!dev->bb->stimer.page ||
+	if (!dev->bb->be.stimer.page ||
 	    !be_xs_read_bool(dev->bb->be.xs, dev->fe_dir,
 			     XYL_PROFILE_FEATURE_KEY, false))
 		return;
@@ -201,7 +201,7 @@ blkback_profile_attach(struct blkback_dev *dev)
 			    &gref);
 	if (rc == 0)
 		rc = be_profile_attach(&dev->prof, &dev->dom->gnttab, gref,
-				       &dev->bb->stimer);
+				       &dev->bb->be.stimer);
 	if (rc)
 		log_dom_limited(&dev->rl, DLOG_WARN, (int)dev->domid,
 				"vbd %u: profile area: %s; profiling off",

@@ -118,7 +118,7 @@ blkback_dev_publish_features(struct blkback_dev *dev)
 	be_xs_printf(xs, XBT_NULL, d, "multi-queue-max-queues", "%u",
 		     BLKBACK_MAX_QUEUES);
 	be_xs_printf(xs, XBT_NULL, d, XYL_COALESCE_FEATURE_KEY, "1");
-	if (dev->bb->stimer.page)
+	if (dev->bb->be.stimer.page)
 		be_xs_printf(xs, XBT_NULL, d, XYL_PROFILE_FEATURE_KEY, "1");
 	be_xs_printf(xs, XBT_NULL, d, "physical-device-path", "%s", "blkback");
 	be_xs_printf(xs, XBT_NULL, d, "hotplug-status", "connected");

@@ -113,17 +113,17 @@ struct blkback_dev {
  * blkback_dev); be.nr_frees is bumped when queues go. */
 struct blkback {
 	struct be_backend be;
-	struct xylctl_stimer stimer; /* read-only; page NULL: none */
 	struct blkback_engine *engine;
 	int poll_fd;	  /* --poll-us: look at every ring periodically */
 	uint32_t poll_us; /* 0 = only on notifications */
 	struct blkback_evsrc engine_src, poll_src;
 };
 
-/* backend.c */
-int blkback_init(struct blkback *bb, const char *rundir, uint32_t poll_us);
-int blkback_run(struct blkback *bb);
-void blkback_fini(struct blkback *bb);
+/* backend.c: daemon_main's hooks (daemon.h), bb a struct blkback whose
+ * poll_us the command line set */
+int blkback_init(void *bb, const char *rundir);
+int blkback_run(void *bb);
+void blkback_fini(void *bb);
 
 /* device.c */
 struct blkback_dev *blkback_dev_new(struct blkback *bb, xyl_domid_t domid,

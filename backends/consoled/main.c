@@ -1,10 +1,10 @@
 /*
- * backends/consoled/main.c: xylem-consoled's command line, pid file and
- * start-up: connect to xylem-hv, subscribe to its events, pick up the
- * guests already running, then run the loop until SIGTERM/SIGINT.
+ * backends/consoled/main.c: xylem-consoled's command line and start-up
+ * (the pid file and their order are daemon_main's, daemon.h): connect to
+ * xylem-hv, subscribe to its events, pick up the guests already running,
+ * then run the loop until SIGTERM/SIGINT.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,46 +27,17 @@ usage(FILE *f)
 		"DIR/console/<domid>.pty and DIR/console/<name>.log.\n");
 }
 
-struct opts {
-	const char *rundir;
-	const char *pidfile;
-};
+/* Only main.c's: the one context of the process (STYLE 3.4). */
+static struct consoled the_cd = {.epfd = -1, .sigfd = -1};
+static struct daemon_main the_main;
 
+/* --pidfile PATH */
 static int
-parse_args(int argc, char **argv, struct opts *o)
+on_opt(void *ctx, int c, const char *value)
 {
-	static const struct option longopts[] = {
-		{"rundir", required_argument, NULL, 'r'},
-		{"pidfile", required_argument, NULL, 'p'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
-
-	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			o->rundir = optarg;
-			break;
-		case 'p':
-			o->pidfile = optarg;
-			break;
-		case 'v':
-			log_raise_level();
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			usage(stderr);
-			return -EINVAL;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return -EINVAL;
-	}
+	(void)ctx;
+	(void)c;
+	the_main.pidfile = value;
 	return 0;
 }
 
@@ -85,10 +56,14 @@ setup_signals(struct consoled *cd)
 }
 
 static int
-setup(struct consoled *cd)
+setup(void *arg, const char *rundir)
 {
+	struct consoled *cd = arg;
 	int r;
 
+	cd->rundir = rundir;
+	cd->w_events = (struct consoled_watch){CONSOLED_WATCH_EVENTS, NULL};
+	cd->w_signal = (struct consoled_watch){CONSOLED_WATCH_SIGNAL, NULL};
 	snprintf(cd->condir, sizeof(cd->condir), "%s/console", cd->rundir);
 	if (mkdir(cd->condir, 0755) < 0 && errno != EEXIST) {
 		log_err("%s: %s", cd->condir, strerror(errno));
@@ -113,9 +88,23 @@ setup(struct consoled *cd)
 	return r;
 }
 
-static void
-teardown(struct consoled *cd)
+static int
+run(void *arg)
 {
+	struct consoled *cd = arg;
+	int r;
+
+	log_info("serving consoles in %s", cd->condir);
+	r = consoled_loop_run(cd);
+	if (r < 0)
+		log_err("lost xylem-hv: %s", strerror(-r));
+	return r;
+}
+
+static void
+teardown(void *arg)
+{
+	struct consoled *cd = arg;
 	struct consoled_dom *d;
 
 	while ((d = cd->doms)) {
@@ -136,43 +125,20 @@ teardown(struct consoled *cd)
 int
 main(int argc, char **argv)
 {
-	struct consoled cd = {.epfd = -1, .sigfd = -1};
-	struct opts o = {0};
-	char pidpath[4096];
-	int r, pid_fd = -1;
+	static const struct option opts[] = {
+		{"pidfile", required_argument, NULL, 'p'},
+		{NULL, 0, NULL, 0},
+	};
 
 	log_init(PROGRAM);
 	log_set_level(DLOG_INFO);
-	r = parse_args(argc, argv, &o);
-	if (r != 0)
-		return r < 0 ? 2 : 0;
-	cd.rundir = o.rundir ? o.rundir : xylctl_default_rundir();
-	cd.w_events = (struct consoled_watch){CONSOLED_WATCH_EVENTS, NULL};
-	cd.w_signal = (struct consoled_watch){CONSOLED_WATCH_SIGNAL, NULL};
-	daemon_pidfile_path(pidpath, sizeof(pidpath), cd.rundir, PROGRAM);
-	if (o.pidfile)
-		snprintf(pidpath, sizeof(pidpath), "%s", o.pidfile);
-	pid_fd = daemon_pidfile_claim(pidpath);
-	if (pid_fd < 0) {
-		log_err("pid file %s: %s", pidpath,
-			pid_fd == -EEXIST ? "another " PROGRAM
-					    " runs on this rundir"
-					  : strerror(-pid_fd));
-		return 1;
-	}
-	r = setup(&cd);
-	if (r == 0)
-		r = daemon_pidfile_ready(pid_fd);
-	if (r == 0) {
-		log_info("serving consoles in %s", cd.condir);
-		r = consoled_loop_run(&cd);
-		if (r < 0)
-			log_err("lost xylem-hv: %s", strerror(-r));
-	}
-	teardown(&cd);
-	if (pid_fd >= 0) {
-		unlink(pidpath);
-		close(pid_fd);
-	}
-	return r < 0 ? 1 : 0;
+	the_main = (struct daemon_main){
+		.program = PROGRAM,
+		.cli = {usage, opts, NULL, on_opt, &the_cd},
+		.rundir = xylctl_default_rundir(),
+		.init = setup,
+		.run = run,
+		.fini = teardown,
+	};
+	return daemon_main(&the_main, argc, argv);
 }

@@ -1,9 +1,9 @@
 /*
  * backends/lib/backend.c: the event loop and registries every backend
  * daemon shares: the xenstore watches (backend/<kind>, @releaseDomain),
- * the device registry, the per-domain memory mappings, the stats timer
- * and signals.  xenstored is trusted for paths only: directory names are
- * parsed as numbers and checked before they name a device.
+ * the device registry, the per-domain memory mappings, the shared-timer
+ * page, the stats timer and signals.  xenstored is trusted for paths only:
+ * directory names are parsed as numbers and checked before they name a device.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -263,8 +263,8 @@ be_backend_dispatch(struct be_backend *be, void *src)
 		be->ops->dispatch(be, src);
 }
 
-int
-be_backend_run(struct be_backend *be)
+static int
+be_backend_loop(struct be_backend *be)
 {
 	struct epoll_event evs[32];
 
@@ -282,7 +282,19 @@ be_backend_run(struct be_backend *be)
 		     i < n && !be->is_stopping && frees == be->nr_frees; i++)
 			be_backend_dispatch(be, evs[i].data.ptr);
 	}
-	return 0;
+	return be->exit_code ? -EPIPE : 0;
+}
+
+int
+be_backend_run(struct be_backend *be)
+{
+	int rc;
+
+	log_info("serving %s", be->rundir);
+	rc = be_backend_loop(be);
+	if (rc)
+		log_err("loop: %s", strerror(-rc));
+	return rc;
 }
 
 static int
@@ -330,6 +342,10 @@ be_backend_init(struct be_backend *be, const struct be_backend_ops *ops,
 			strerror(-rc));
 		return rc;
 	}
+	rc = xylctl_stimer_map(be->ctl, false, &be->stimer);
+	if (rc)
+		log_warn("no shared-timer page (%s): profiling off",
+			 strerror(-rc));
 	be->xs = xs_open(0);
 	if (!be->xs) {
 		rc = -errno;
@@ -360,6 +376,7 @@ be_backend_fini(struct be_backend *be)
 	}
 	if (be->xs)
 		xs_close(be->xs);
+	xylctl_stimer_unmap(&be->stimer);
 	if (be->ctl)
 		xylctl_close(be->ctl);
 	if (be->epfd >= 0)

@@ -2,20 +2,25 @@
  * backends/lib/backend.h: the part of a backend daemon that does not
  * depend on its device type: the xenstore watches on backend/<kind> and
  * @releaseDomain, the device registry those keep in line, the frontend
- * domains' memory mappings, the stats timer, signals and the epoll loop.
- * A backend plugs its devices in through struct be_backend_ops.  One
- * thread; every handler runs to completion.
+ * domains' memory mappings, the shared-timer page, the stats timer,
+ * signals and the epoll loop.  A backend plugs its devices in through
+ * struct be_backend_ops.  One thread; every handler runs to completion.
  */
 #ifndef BE_BACKEND_H
 #define BE_BACKEND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "grant.h"
 #include "xylctl.h"
 
 struct be_backend;
+
+/* The backend's context struct that has be_backend member `field` at be. */
+#define BE_BACKEND_OWNER(be, type, field)                                      \
+	((type *)((char *)(be)-offsetof(type, field)))
 
 /* One frontend domain.  Owner: struct be_backend's list; refs counts the
  * devices that have it mapped; freed (memory unmapped) at the last put. */
@@ -70,11 +75,14 @@ struct be_backend {
 	char dir[64];	     /* /local/domain/0/backend/<kind> */
 	struct xylctl *ctl;
 	struct xs_handle *xs;
+	/* For I/O profiling (docs/profiling.md), read-only; page NULL: none,
+	 * devices do not offer feature-xylem-profile. */
+	struct xylctl_stimer stimer;
 	int epfd;
 	int timer_fd; /* 1 s: every device writes its stats */
 	int signal_fd;
 	bool is_stopping;
-	int exit_code; /* main's, once stopping */
+	int exit_code; /* non-zero: stopping on a lost xenstored */
 	/* Bumped when a device frees what epoll data points at: the rest of
 	 * that batch may be stale. */
 	uint64_t nr_frees;
@@ -82,13 +90,13 @@ struct be_backend {
 	struct be_dev *devs;
 };
 
-/* Make the state dir, reach xylem-hv and xenstored, open the signal,
- * timer and epoll fds and set the watches.  0 or -errno (printed);
- * be_backend_fini cleans up either way. */
+/* Make the state dir, reach xylem-hv and xenstored, map the shared-timer
+ * page, open the signal, timer and epoll fds and set the watches.  0 or -errno
+ * (printed); be_backend_fini cleans up either way. */
 int be_backend_init(struct be_backend *be, const struct be_backend_ops *ops,
 		    const char *rundir);
 /* Scan, then run the loop until SIGTERM/SIGINT or a lost xenstored.
- * 0 or -errno from epoll. */
+ * 0, -EPIPE (xenstored lost) or -errno from epoll (logged). */
 int be_backend_run(struct be_backend *be);
 /* Stop every device (ops->dev_stop) and close what init opened. */
 void be_backend_fini(struct be_backend *be);

@@ -20,7 +20,7 @@ struct netback_transport {
 static int
 netback_read_transport(struct netback_vif *vif, struct netback_transport *t)
 {
-	struct xs_handle *xs = vif->nb->xs;
+	struct xs_handle *xs = vif->nb->be.xs;
 	uint32_t nq = 1;
 	int rc;
 
@@ -73,17 +73,17 @@ netback_map_rings(struct netback_vif *vif, const struct netback_transport *t)
 static void
 netback_profile_attach(struct netback_vif *vif)
 {
-	struct xs_handle *xs = vif->nb->xs;
+	struct xs_handle *xs = vif->nb->be.xs;
 	uint32_t gref;
 	int rc;
 
-	if (!vif->nb->stimer.page ||
+	if (!vif->nb->be.stimer.page ||
 	    !be_xs_read_bool(xs, vif->fe_dir, XYL_PROFILE_FEATURE_KEY, false))
 		return;
 	rc = be_xs_read_u32(xs, vif->fe_dir, XYL_PROFILE_REF_KEY, &gref);
 	if (rc == 0)
 		rc = be_profile_attach(&vif->prof, &vif->dom->gnttab, gref,
-				       &vif->nb->stimer);
+				       &vif->nb->be.stimer);
 	if (rc)
 		log_dom_limited(&vif->rl, DLOG_WARN, (int)vif->domid,
 				"vif %u: profile area: %s; profiling off",
@@ -99,7 +99,7 @@ netback_vif_connect(struct netback_vif *vif, bool is_resume)
 	rc = netback_read_transport(vif, &t);
 	if (rc)
 		return rc;
-	vif->dom = netback_dom_get(vif->nb, vif->domid, &rc);
+	vif->dom = be_backend_dom_get(&vif->nb->be, vif->domid, &rc);
 	if (!vif->dom)
 		return rc;
 	rc = netback_map_rings(vif, &t);
@@ -108,18 +108,19 @@ netback_vif_connect(struct netback_vif *vif, bool is_resume)
 	if (rc == 0)
 		rc = netback_rate_setup(vif);
 	if (rc == 0)
-		rc = be_evtchn_bind(vif->nb->ctl, vif->domid, t.port,
+		rc = be_evtchn_bind(vif->nb->be.ctl, vif->domid, t.port,
 				    &vif->evtchn);
 	if (rc == 0) {
 		vif->ev_src = (struct netback_evsrc){NETBACK_SRC_EVTCHN, vif};
-		rc = netback_epoll_add(vif->nb, be_evtchn_fd(&vif->evtchn),
-				       &vif->ev_src);
+		rc = be_backend_epoll_add(
+			&vif->nb->be, be_evtchn_fd(&vif->evtchn), &vif->ev_src);
 	}
 	if (rc == 0) {
 		vif->tap_src = (struct netback_evsrc){NETBACK_SRC_TAP, vif};
 		vif->is_rx_paused = false;
 		vif->held_len = 0;
-		rc = netback_epoll_add(vif->nb, vif->tap_fd, &vif->tap_src);
+		rc = be_backend_epoll_add(&vif->nb->be, vif->tap_fd,
+					  &vif->tap_src);
 	}
 	if (rc) {
 		netback_vif_disconnect(vif);
@@ -139,18 +140,18 @@ netback_vif_connect(struct netback_vif *vif, bool is_resume)
 void
 netback_vif_disconnect(struct netback_vif *vif)
 {
-	struct netback *nb = vif->nb;
+	struct be_backend *be = &vif->nb->be;
 
 	if (vif->phase == NETBACK_VIF_CONNECTED)
 		vif->phase = NETBACK_VIF_CLOSING;
 	if (be_evtchn_fd(&vif->evtchn) >= 0) {
-		netback_epoll_del(nb, be_evtchn_fd(&vif->evtchn));
-		nb->nr_frees++;
+		be_backend_epoll_del(be, be_evtchn_fd(&vif->evtchn));
+		be->nr_frees++;
 	}
-	be_evtchn_close(nb->ctl, &vif->evtchn);
+	be_evtchn_close(be->ctl, &vif->evtchn);
 	if (vif->tap_src.kind && vif->tap_fd >= 0) {
-		netback_epoll_del(nb, vif->tap_fd);
-		nb->nr_frees++;
+		be_backend_epoll_del(be, vif->tap_fd);
+		be->nr_frees++;
 	}
 	vif->tap_src.kind = 0;
 	netback_rate_teardown(vif);
@@ -160,7 +161,7 @@ netback_vif_disconnect(struct netback_vif *vif)
 			be_grant_unmap_ring(&vif->dom->gnttab, &vif->tx_map);
 		if (vif->rx_map.base)
 			be_grant_unmap_ring(&vif->dom->gnttab, &vif->rx_map);
-		netback_dom_put(vif->dom);
+		be_backend_dom_put(vif->dom);
 	}
 	memset(&vif->tx_map, 0, sizeof(vif->tx_map));
 	memset(&vif->rx_map, 0, sizeof(vif->rx_map));

@@ -244,7 +244,7 @@ netback_rx_pause(struct netback_vif *vif, bool pause)
 	vif->is_rx_paused = pause;
 	if (pause)
 		vif->stats.rx_stalls++;
-	netback_epoll_set(vif->nb, vif->tap_fd, &vif->tap_src, !pause);
+	be_backend_epoll_set(&vif->nb->be, vif->tap_fd, &vif->tap_src, !pause);
 }
 
 void

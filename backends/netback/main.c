@@ -1,14 +1,10 @@
 /*
  * backends/netback/main.c: xylem-netback, the network backend serving every
- * vif of every domain (docs/man/xylem-netback.8).  Parses arguments, takes
- * the pid file (locked: one netback per rundir), runs the loop.
+ * vif of every domain (docs/man/xylem-netback.8).  Its command line; the
+ * pid file (locked: one netback per rundir) and the start-up order are
+ * daemon_main's (dom0-tools/common/daemon.c).
  */
-#include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "daemon.h"
 #include "netback.h"
@@ -25,63 +21,16 @@ netback_usage(FILE *f)
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"rundir", required_argument, NULL, 'r'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	static struct netback nb;
+	struct daemon_main m = {
+		.program = NETBACK_PROGRAM,
+		.cli = {.usage = netback_usage, .ctx = &nb},
+		.rundir = xylctl_default_rundir(),
+		.init = netback_init,
+		.run = netback_run,
+		.fini = netback_fini,
 	};
-	const char *rundir = NULL;
-	char pidpath[4096];
-	struct netback nb;
-	int c, rc, pidfd;
 
 	log_init(NETBACK_PROGRAM);
-	while ((c = getopt_long(argc, argv, "r:vh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			rundir = optarg;
-			break;
-		case 'v':
-			log_raise_level();
-			break;
-		case 'h':
-			netback_usage(stdout);
-			return 0;
-		default:
-			netback_usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		netback_usage(stderr);
-		return 2;
-	}
-	if (!rundir)
-		rundir = xylctl_default_rundir();
-	rc = netback_init(&nb, rundir);
-	if (rc) {
-		netback_fini(&nb);
-		return 1;
-	}
-	/* The lock is held until exit, so a kill -9 frees it. */
-	daemon_pidfile_path(pidpath, sizeof(pidpath), rundir, NETBACK_PROGRAM);
-	pidfd = daemon_pidfile_take(pidpath);
-	if (pidfd < 0) {
-		log_err("pid file %s: %s", pidpath,
-			pidfd == -EEXIST ? "another netback runs"
-					 : strerror(-pidfd));
-		netback_fini(&nb);
-		return 1;
-	}
-	log_info("serving %s", rundir);
-	rc = netback_run(&nb);
-	if (rc == 0 && nb.exit_code)
-		rc = -EPIPE;
-	netback_fini(&nb);
-	unlink(pidpath);
-	close(pidfd);
-	if (rc)
-		log_err("loop: %s", strerror(-rc));
-	return rc ? 1 : 0;
+	return daemon_main(&m, argc, argv);
 }

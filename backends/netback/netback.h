@@ -1,9 +1,9 @@
 /*
  * backends/netback/netback.h: xylem-netback's objects: the program context
- * (struct netback), one struct netback_dom per frontend domain (its memory
- * and grant table), one struct netback_vif per backend/vif/D/N with its TAP
- * device, TX and RX rings, and the validated TX packet.  One thread (the
- * epoll loop in backend.c): no locks.
+ * (struct netback around the shared struct be_backend, whose struct be_dom
+ * maps a frontend domain), one struct netback_vif per backend/vif/D/N with
+ * its TAP device, TX and RX rings, and the validated TX packet.  One
+ * thread (the epoll loop in backends/lib/backend.c): no locks.
  */
 #ifndef NETBACK_H
 #define NETBACK_H
@@ -13,6 +13,7 @@
 
 #include <xen/io/netif.h>
 
+#include "backend.h"
 #include "dlog.h"
 #include "evtchn.h"
 #include "grant.h"
@@ -78,28 +79,15 @@ int netback_csum_fill(uint8_t *frame, uint32_t len);
 
 struct netback;
 
+/* A vif's epoll registrations carry one of these (be_backend_epoll_*). */
 enum netback_src {
-	NETBACK_SRC_XS = 1,
-	NETBACK_SRC_EVTCHN,
+	NETBACK_SRC_EVTCHN = 1,
 	NETBACK_SRC_TAP,
-	NETBACK_SRC_TIMER,
-	NETBACK_SRC_SIGNAL,
 	NETBACK_SRC_RATE,
 };
 struct netback_evsrc {
 	enum netback_src kind;
 	void *obj;
-};
-
-/* One frontend domain.  Owner: struct netback's list; refs counts vifs
- * that have it mapped. */
-struct netback_dom {
-	struct netback_dom *next;
-	struct netback *nb;
-	xyl_domid_t domid;
-	uint32_t refs;
-	struct xylctl_guest_mem mem;
-	struct be_gnttab gnttab;
 };
 
 struct netback_vif_stats {
@@ -129,11 +117,10 @@ struct netback_rate {
 	bool is_throttled; /* TX stopped until the timer fires */
 };
 
-/* One vif.  Owner: struct netback's list; created when backend/vif/D/N
- * appears, freed when it goes.  Owns the TAP fd, the ring mappings and
- * the event channel. */
+/* One vif.  Owner: the device registry (nb->be.devs); created when
+ * backend/vif/D/N appears, freed when it goes.  Owns the TAP fd, the ring
+ * mappings and the event channel. */
 struct netback_vif {
-	struct netback_vif *next;
 	struct netback *nb;
 	xyl_domid_t domid;
 	uint32_t devid;
@@ -143,13 +130,15 @@ struct netback_vif {
 	char script[256];
 	uint32_t mtu;
 	enum netback_vif_phase phase;
-	bool is_seen;
+	/* CLOSING after the toolstack's online = 0: Closed by then even if
+	 * the frontend never says Closed (CLOCK_MONOTONIC ns; 0: none). */
+	uint64_t close_deadline_ns;
 	bool is_hotplugged; /* script ran "online" */
 	bool use_coalesce;
 	bool use_sg;	   /* frontend feature-sg: multi-slot RX */
 	bool is_rx_paused; /* TAP out of epoll: no RX buffers */
 	int tap_fd;
-	struct netback_dom *dom; /* while connected */
+	struct be_dom *dom; /* while connected */
 	struct be_ring_map tx_map, rx_map;
 	struct be_ring tx, rx;
 	struct be_evtchn evtchn;
@@ -163,38 +152,23 @@ struct netback_vif {
 	struct be_profile prof; /* while connected, if the frontend gave one */
 };
 
-/* The program.  Owner: main.c. */
+/* The program.  Owner: main.c.  be.devs holds the vifs (obj: struct
+ * netback_vif); be.nr_frees is bumped when a vif's fds leave epoll. */
 struct netback {
-	const char *rundir;
-	char state_dir[256]; /* rundir/netback: stats */
-	struct xylctl *ctl;
-	struct xs_handle *xs;
-	int epfd, timer_fd, signal_fd;
-	bool is_stopping;
-	int exit_code;
-	uint64_t nr_frees; /* bumped when vifs disconnect: stale epoll data */
-	struct netback_evsrc xs_src, timer_src, signal_src;
-	struct netback_dom *doms;
-	struct netback_vif *vifs;
-	struct xylctl_stimer stimer; /* read-only; page NULL: none */
+	struct be_backend be;
 };
 
-/* backend.c */
-int netback_init(struct netback *nb, const char *rundir);
-int netback_run(struct netback *nb);
-void netback_fini(struct netback *nb);
-int netback_epoll_add(struct netback *nb, int fd, struct netback_evsrc *src);
-int netback_epoll_set(struct netback *nb, int fd, struct netback_evsrc *src,
-		      bool on);
-void netback_epoll_del(struct netback *nb, int fd);
-struct netback_dom *netback_dom_get(struct netback *nb, xyl_domid_t domid,
-				    int *err);
-void netback_dom_put(struct netback_dom *dom);
+/* backend.c: daemon_main's hooks (daemon.h), nb a struct netback */
+int netback_init(void *nb, const char *rundir);
+int netback_run(void *nb);
+void netback_fini(void *nb);
 
 /* vif.c */
 struct netback_vif *netback_vif_new(struct netback *nb, xyl_domid_t domid,
 				    uint32_t devid);
 void netback_vif_update(struct netback_vif *vif);
+/* The 1 s timer: ends a close wait that passed its deadline. */
+void netback_vif_tick(struct netback_vif *vif);
 void netback_vif_free(struct netback_vif *vif);
 void netback_vif_write_stats(struct netback_vif *vif);
 void netback_vif_fail(struct netback_vif *vif, const char *why);

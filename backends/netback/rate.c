@@ -32,7 +32,7 @@ netback_rate_setup(struct netback_vif *vif)
 
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
-	rc = be_xs_read(vif->nb->xs, vif->be_dir, "rate", buf, sizeof(buf));
+	rc = be_xs_read(vif->nb->be.xs, vif->be_dir, "rate", buf, sizeof(buf));
 	if (rc == -ENOENT || (rc == 0 && buf[0] == '\0'))
 		return 0;
 	if (rc == 0)
@@ -48,7 +48,7 @@ netback_rate_setup(struct netback_vif *vif)
 	if (r->fd < 0)
 		return -errno;
 	vif->rate_src = (struct netback_evsrc){NETBACK_SRC_RATE, vif};
-	rc = netback_epoll_add(vif->nb, r->fd, &vif->rate_src);
+	rc = be_backend_epoll_add(&vif->nb->be, r->fd, &vif->rate_src);
 	if (rc) {
 		close(r->fd);
 		r->fd = -1;
@@ -68,8 +68,8 @@ netback_rate_teardown(struct netback_vif *vif)
 	struct netback_rate *r = &vif->rate;
 
 	if (r->fd >= 0) {
-		netback_epoll_del(vif->nb, r->fd);
-		vif->nb->nr_frees++;
+		be_backend_epoll_del(&vif->nb->be, r->fd);
+		vif->nb->be.nr_frees++;
 		close(r->fd);
 	}
 	r->fd = -1;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "netback.h"
@@ -39,14 +40,14 @@ netback_vif_new(struct netback *nb, xyl_domid_t domid, uint32_t devid)
 	 * value: it must not name another domain's directory. */
 	snprintf(vif->fe_dir, sizeof(vif->fe_dir),
 		 "/local/domain/%u/device/vif/%u", domid, devid);
-	xs_watch(nb->xs, vif->fe_dir, "fe");
+	xs_watch(nb->be.xs, vif->fe_dir, "fe");
 	return vif;
 }
 
 static void
 netback_vif_set_state(struct netback_vif *vif, enum xenbus_state s)
 {
-	int rc = be_xenbus_switch_state(vif->nb->xs, vif->be_dir, s);
+	int rc = be_xenbus_switch_state(vif->nb->be.xs, vif->be_dir, s);
 
 	if (rc == -ENOENT) /* the toolstack removed the device */
 		log_dom_info(vif->domid, "vif %u: gone; state %s not written",
@@ -57,6 +58,68 @@ netback_vif_set_state(struct netback_vif *vif, enum xenbus_state s)
 	else
 		log_dom_info(vif->domid, "vif %u: %s", vif->devid,
 			     be_xenbus_state_name(s));
+}
+
+/* How long a detached vif waits for its frontend's Closed: less than the
+ * toolstack's own wait (DEVXS_WAIT_MS, 10 s), so xyl sees Closed. */
+#define NETBACK_CLOSE_WAIT_NS (5 * 1000000000ull)
+
+static uint64_t
+netback_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void
+netback_vif_closed(struct netback_vif *vif)
+{
+	vif->phase = NETBACK_VIF_CLOSED;
+	vif->close_deadline_ns = 0;
+	netback_vif_set_state(vif, XenbusStateClosed);
+}
+
+/*
+ * CLOSING: the rings are unmapped already (netback_vif_disconnect runs
+ * before Closing is written), so the frontend may revoke its grants.
+ * Closed once the frontend is Closed (or gone, or starting over); after
+ * the toolstack's online = 0 at most NETBACK_CLOSE_WAIT_NS later, so a
+ * dead or hostile frontend cannot hold a detach.
+ */
+static void
+netback_vif_closing(struct netback_vif *vif, enum xenbus_state fe, bool online)
+{
+	uint64_t now;
+
+	if (fe == XenbusStateClosed || fe == XenbusStateUnknown ||
+	    fe == XenbusStateInitialising) {
+		netback_vif_closed(vif);
+		return;
+	}
+	if (online)
+		return;
+	now = netback_now_ns();
+	if (!vif->close_deadline_ns) {
+		vif->close_deadline_ns = now + NETBACK_CLOSE_WAIT_NS;
+		return;
+	}
+	if (now < vif->close_deadline_ns)
+		return;
+	log_dom_warn(vif->domid,
+		     "vif %u: frontend still %s after %llu s: closed anyway",
+		     vif->devid, be_xenbus_state_name(fe),
+		     NETBACK_CLOSE_WAIT_NS / 1000000000ull);
+	netback_vif_closed(vif);
+}
+
+void
+netback_vif_tick(struct netback_vif *vif)
+{
+	if (vif->phase == NETBACK_VIF_CLOSING && vif->close_deadline_ns &&
+	    netback_now_ns() >= vif->close_deadline_ns)
+		netback_vif_update(vif);
 }
 
 void
@@ -88,7 +151,7 @@ netback_ifname_ok(const char *s)
 static int
 netback_vif_read_config(struct netback_vif *vif)
 {
-	struct xs_handle *xs = vif->nb->xs;
+	struct xs_handle *xs = vif->nb->be.xs;
 	char name[64];
 	int rc;
 
@@ -136,7 +199,7 @@ netback_vif_plug(struct netback_vif *vif, const char **what)
 	vif->is_hotplugged = true;
 	/* No script: we are the hotplug step ourselves. */
 	if (!vif->script[0])
-		be_xs_printf(vif->nb->xs, XBT_NULL, vif->be_dir,
+		be_xs_printf(vif->nb->be.xs, XBT_NULL, vif->be_dir,
 			     "hotplug-status", "connected");
 	return 0;
 }
@@ -144,7 +207,7 @@ netback_vif_plug(struct netback_vif *vif, const char **what)
 static void
 netback_vif_publish(struct netback_vif *vif)
 {
-	struct xs_handle *xs = vif->nb->xs;
+	struct xs_handle *xs = vif->nb->be.xs;
 	const char *d = vif->be_dir;
 
 	be_xs_printf(xs, XBT_NULL, d, "feature-rx-copy", "1");
@@ -156,7 +219,7 @@ netback_vif_publish(struct netback_vif *vif)
 	be_xs_printf(xs, XBT_NULL, d, "feature-split-event-channels", "0");
 	be_xs_printf(xs, XBT_NULL, d, "multi-queue-max-queues", "1");
 	be_xs_printf(xs, XBT_NULL, d, XYL_COALESCE_FEATURE_KEY, "1");
-	if (vif->nb->stimer.page)
+	if (vif->nb->be.stimer.page)
 		be_xs_printf(xs, XBT_NULL, d, XYL_PROFILE_FEATURE_KEY, "1");
 }
 
@@ -172,13 +235,13 @@ netback_vif_probe(struct netback_vif *vif)
 		char why[BE_XS_VALUE_MAX];
 
 		/* A script that failed says why itself (Xen's fatal()). */
-		if (be_xs_read(vif->nb->xs, vif->be_dir, "hotplug-error", why,
-			       sizeof(why)) != 0 ||
+		if (be_xs_read(vif->nb->be.xs, vif->be_dir, "hotplug-error",
+			       why, sizeof(why)) != 0 ||
 		    !why[0])
-			be_xs_printf(vif->nb->xs, XBT_NULL, vif->be_dir,
+			be_xs_printf(vif->nb->be.xs, XBT_NULL, vif->be_dir,
 				     "hotplug-error", "%s: %s", what,
 				     strerror(-rc));
-		be_xs_printf(vif->nb->xs, XBT_NULL, vif->be_dir,
+		be_xs_printf(vif->nb->be.xs, XBT_NULL, vif->be_dir,
 			     "hotplug-status", "error");
 		vif->phase = NETBACK_VIF_FAILED;
 		netback_vif_set_state(vif, XenbusStateClosed);
@@ -248,7 +311,7 @@ netback_fe_gone(enum xenbus_state fe)
 void
 netback_vif_update(struct netback_vif *vif)
 {
-	struct xs_handle *xs = vif->nb->xs;
+	struct xs_handle *xs = vif->nb->be.xs;
 	enum xenbus_state be = be_xenbus_read_state(xs, vif->be_dir);
 	enum xenbus_state fe = be_xenbus_read_state(xs, vif->fe_dir);
 	bool online = be_xs_read_bool(xs, vif->be_dir, "online", true);
@@ -280,11 +343,7 @@ netback_vif_update(struct netback_vif *vif)
 			break;
 		/* fall through */
 	case NETBACK_VIF_CLOSING:
-		if (fe == XenbusStateClosed || fe == XenbusStateUnknown ||
-		    fe == XenbusStateInitialising || !online) {
-			vif->phase = NETBACK_VIF_CLOSED;
-			netback_vif_set_state(vif, XenbusStateClosed);
-		}
+		netback_vif_closing(vif, fe, online);
 		break;
 	case NETBACK_VIF_CLOSED:
 		if (online && fe == XenbusStateInitialising) {
@@ -334,14 +393,14 @@ netback_vif_write_stats(struct netback_vif *vif)
 
 	struct be_profile_snap snap;
 
-	snprintf(path, sizeof(path), "%s/%u-%u.stats", vif->nb->state_dir,
+	snprintf(path, sizeof(path), "%s/%u-%u.stats", vif->nb->be.state_dir,
 		 vif->domid, vif->devid);
 	be_stats_write(path, st, sizeof(st) / sizeof(st[0]));
 	/* The frontend's histograms, checked, for `xyl profile`; the last
 	 * good copy stays when the frontend is mid-update. */
 	if (be_profile_snapshot(&vif->prof, &snap) == 0) {
 		snprintf(path, sizeof(path), "%s/%u-%u.profile",
-			 vif->nb->state_dir, vif->domid, vif->devid);
+			 vif->nb->be.state_dir, vif->domid, vif->devid);
 		be_profile_write(path, &snap);
 	}
 }
@@ -357,8 +416,8 @@ netback_vif_free(struct netback_vif *vif)
 			     vif->devid);
 	if (vif->tap_fd >= 0)
 		close(vif->tap_fd);
-	xs_unwatch(vif->nb->xs, vif->fe_dir, "fe");
-	snprintf(path, sizeof(path), "%s/%u-%u.stats", vif->nb->state_dir,
+	xs_unwatch(vif->nb->be.xs, vif->fe_dir, "fe");
+	snprintf(path, sizeof(path), "%s/%u-%u.stats", vif->nb->be.state_dir,
 		 vif->domid, vif->devid);
 	unlink(path);
 	free(vif->buf);

@@ -1,10 +1,10 @@
 /*
- * dom0-tools/sharedtimer/main.c: xylem-sharedtimer's command line, pid
- * file and set-up: map the host's shared-timer page read-write through
- * libxylemctl, advertise it in xenstore, run the timer (tick.c).
+ * dom0-tools/sharedtimer/main.c: xylem-sharedtimer's command line and
+ * set-up (the pid file and their order are daemon_main's, daemon.h): map
+ * the host's shared-timer page read-write through libxylemctl, advertise
+ * it in xenstore, run the timer (tick.c).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,65 +25,39 @@ usage(FILE *f)
 		   "  --realtime     SCHED_FIFO priority 1 (less jitter)\n");
 }
 
+/* --period-us N, --realtime */
 static int
-parse_args(int argc, char **argv, struct sharedtimer *st)
+on_opt(void *arg, int c, const char *value)
 {
-	static const struct option longopts[] = {
-		{"rundir", required_argument, NULL, 'r'},
-		{"period-us", required_argument, NULL, 'p'},
-		{"realtime", no_argument, NULL, 'R'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	struct sharedtimer *st = arg;
 	unsigned long us;
 	char *end;
-	int c;
 
-	while ((c = getopt_long(argc, argv, "r:p:vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			st->rundir = optarg;
-			break;
-		case 'p':
-			errno = 0;
-			us = strtoul(optarg, &end, 10);
-			if (errno || *end || optarg[0] == '-' ||
-			    us * 1000 < XYL_STIMER_MIN_PERIOD_NS ||
-			    us * 1000 > XYL_STIMER_MAX_PERIOD_NS) {
-				log_err("--period-us %s: not in 10..1000000",
-					optarg);
-				return -EINVAL;
-			}
-			st->period_ns = (uint32_t)(us * 1000);
-			break;
-		case 'R':
-			st->is_realtime = true;
-			break;
-		case 'v':
-			log_raise_level();
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			usage(stderr);
-			return -EINVAL;
-		}
+	if (c == 'R') {
+		st->is_realtime = true;
+		return 0;
 	}
-	if (optind != argc) {
-		usage(stderr);
+	errno = 0;
+	us = strtoul(value, &end, 10);
+	if (errno || *end || value[0] == '-' ||
+	    us * 1000 < XYL_STIMER_MIN_PERIOD_NS ||
+	    us * 1000 > XYL_STIMER_MAX_PERIOD_NS) {
+		log_err("--period-us %s: not in 10..1000000", value);
 		return -EINVAL;
 	}
+	st->period_ns = (uint32_t)(us * 1000);
 	return 0;
 }
 
+/* Map the page and advertise it ("running" in xenstore). */
 static int
-setup(struct sharedtimer *st)
+setup(void *arg, const char *rundir)
 {
+	struct sharedtimer *st = arg;
 	struct sched_param sp = {.sched_priority = 1};
 	int r;
 
+	st->rundir = rundir;
 	r = daemon_signalfd(false);
 	if (r < 0)
 		return r;
@@ -108,58 +82,65 @@ setup(struct sharedtimer *st)
 	}
 	if (st->is_realtime && sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
 		log_warn("--realtime: %s; going on without", strerror(errno));
+	sharedtimer_xs_publish(st, "running");
 	return 0;
+}
+
+static int
+run(void *arg)
+{
+	struct sharedtimer *st = arg;
+	int r;
+
+	log_info("ticking every %u ns, page at gpa 0x%llx%s", st->period_ns,
+		 (unsigned long long)XYL_STIMER_GPA,
+		 st->is_realtime ? ", realtime" : "");
+	r = sharedtimer_run(st);
+	sharedtimer_xs_publish(st, "stopped");
+	return r;
+}
+
+static void
+teardown(void *arg)
+{
+	struct sharedtimer *st = arg;
+
+	sharedtimer_xs_close(st);
+	xylctl_stimer_unmap(&st->page);
+	if (st->hv_watch)
+		xylctl_close(st->hv_watch);
+	if (st->ctl)
+		xylctl_close(st->ctl);
+	if (st->timer_fd >= 0)
+		close(st->timer_fd);
+	if (st->signal_fd >= 0)
+		close(st->signal_fd);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct sharedtimer st = {.timer_fd = -1, .signal_fd = -1};
-	char pidpath[4096];
-	int r, pid_fd;
+	static const struct option opts[] = {
+		{"period-us", required_argument, NULL, 'p'},
+		{"realtime", no_argument, NULL, 'R'},
+		{NULL, 0, NULL, 0},
+	};
+	/* Only main.c's: the one context of the process (STYLE 3.4). */
+	static struct sharedtimer st = {
+		.period_ns = XYL_STIMER_DEFAULT_PERIOD_NS,
+		.timer_fd = -1,
+		.signal_fd = -1,
+	};
+	struct daemon_main m = {
+		.program = SHAREDTIMER_PROGRAM,
+		.cli = {usage, opts, "p:", on_opt, &st},
+		.rundir = xylctl_default_rundir(),
+		.init = setup,
+		.run = run,
+		.fini = teardown,
+	};
 
 	log_init(SHAREDTIMER_PROGRAM);
 	log_set_level(DLOG_INFO);
-	st.period_ns = XYL_STIMER_DEFAULT_PERIOD_NS;
-	r = parse_args(argc, argv, &st);
-	if (r != 0)
-		return r < 0 ? 2 : 0;
-	if (!st.rundir)
-		st.rundir = xylctl_default_rundir();
-	/* One service per rundir; the pid is written once we serve. */
-	daemon_pidfile_path(pidpath, sizeof(pidpath), st.rundir,
-			    SHAREDTIMER_PROGRAM);
-	pid_fd = daemon_pidfile_claim(pidpath);
-	if (pid_fd < 0) {
-		log_err("pid file %s: %s", pidpath,
-			pid_fd == -EEXIST ? "another " SHAREDTIMER_PROGRAM
-					    " runs on this rundir"
-					  : strerror(-pid_fd));
-		return 1;
-	}
-	r = setup(&st);
-	if (r == 0) {
-		sharedtimer_xs_publish(&st, "running");
-		r = daemon_pidfile_ready(pid_fd);
-	}
-	if (r == 0) {
-		log_info("ticking every %u ns, page at gpa 0x%llx%s",
-			 st.period_ns, (unsigned long long)XYL_STIMER_GPA,
-			 st.is_realtime ? ", realtime" : "");
-		r = sharedtimer_run(&st);
-		sharedtimer_xs_publish(&st, "stopped");
-	}
-	sharedtimer_xs_close(&st);
-	xylctl_stimer_unmap(&st.page);
-	if (st.hv_watch)
-		xylctl_close(st.hv_watch);
-	if (st.ctl)
-		xylctl_close(st.ctl);
-	if (st.timer_fd >= 0)
-		close(st.timer_fd);
-	if (st.signal_fd >= 0)
-		close(st.signal_fd);
-	unlink(pidpath);
-	close(pid_fd);
-	return r < 0 ? 1 : 0;
+	return daemon_main(&m, argc, argv);
 }

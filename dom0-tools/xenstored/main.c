@@ -6,12 +6,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "xenstored.h"
 
 /* Only main.c's: the one context of the process (STYLE 3.4). */
@@ -59,50 +59,34 @@ background(void)
 	return 0;
 }
 
+/* --foreground / --background */
+static int
+on_opt(void *arg, int c, const char *value)
+{
+	bool *is_foreground = arg;
+
+	(void)value;
+	*is_foreground = c == 'F';
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"rundir", required_argument, NULL, 'r'},
 		{"foreground", no_argument, NULL, 'F'},
 		{"background", no_argument, NULL, 'B'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *rundir = NULL;
+	const char *rundir = xylctl_default_rundir();
 	bool foreground = true;
-	int c, r;
+	const struct daemon_cli cli = {usage, opts, "FB", on_opt, &foreground};
+	int r;
 
 	log_init("xylem-xenstored");
-	while ((c = getopt_long(argc, argv, "r:FBvh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			rundir = optarg;
-			break;
-		case 'F':
-			foreground = true;
-			break;
-		case 'B':
-			foreground = false;
-			break;
-		case 'v':
-			log_raise_level();
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (!rundir)
-		rundir = xylctl_default_rundir();
+	r = daemon_parse_args(&cli, argc, argv, &rundir);
+	if (r != 0)
+		return r < 0 ? 2 : 0;
 	r = store_daemon_init(&ctx, rundir);
 	if (r < 0) {
 		log_err("%s/xenstored/socket: %s", rundir, strerror(-r));

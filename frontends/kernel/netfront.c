@@ -2,7 +2,8 @@
  * kernel/netfront.c: the netif frontend driver (gk/netfront.h): the
  * xenbus handshake with netback, ring and buffer pages granted once and
  * kept (TX pages read-only), RX buffers reposted as they are consumed,
- * TX packets held for clustering.  Trust boundary: the backend's keys
+ * TX packets held for clustering; following a backend that closes (revoke,
+ * free, Closed) and a vif attached again.  Trust boundary: the backend's keys
  * (parsed strictly) and its responses (netfront_ring.c checks each copy;
  * a frame is copied out of its buffer once before anyone looks at it).
  */
@@ -23,6 +24,8 @@
 #include "xylem/coalesce.h"
 
 #define NETFRONT_WAIT_MS 20000
+/* How long a close waits for the backend to drop its ring mappings. */
+#define NETFRONT_REVOKE_WAIT_MS 5000
 
 static int
 netfront_write(uint32_t tx, const char *dir, const char *key, const char *fmt,
@@ -49,6 +52,32 @@ netfront_read_u32(const char *dir, const char *key, uint32_t *v)
 	if (rc < 0)
 		return rc;
 	return xenbus_u32_parse(buf, v);
+}
+
+/* Our or the backend's state: 0 and *st (XenbusStateUnknown when the
+ * node is missing), or the error of a failed read. */
+static int
+netfront_read_state(const char *dir, uint32_t *st)
+{
+	int rc = netfront_read_u32(dir, "state", st);
+
+	if (rc == -ENOENT) {
+		*st = XenbusStateUnknown;
+		return 0;
+	}
+	return rc;
+}
+
+/* Write our state, unless the toolstack removed our directory. */
+static int
+netfront_set_state(struct netfront *nf, uint32_t st)
+{
+	uint32_t cur;
+	int rc = netfront_read_state(nf->fe_dir, &cur);
+
+	if (rc == 0 && cur == XenbusStateUnknown)
+		return -ENOENT;
+	return rc < 0 ? rc : netfront_write(0, nf->fe_dir, "state", "%u", st);
 }
 
 static int
@@ -261,6 +290,80 @@ netfront_connect(struct netfront *nf)
 	return rc;
 }
 
+/* One connection: keys, pages and grants, the handshake.  The vif's
+ * configuration (devid, rx_fn, opts) and its counters stay. */
+static int
+netfront_start(struct netfront *nf)
+{
+	int rc;
+
+	nf->is_broken = nf->is_closed = 0;
+	nf->use_coalesce = !nf->opts.no_coalesce;
+	nf->tx_sring = nf->rx_sring = 0;
+	nf->tx_pages = nf->rx_pages = 0;
+	nf->tx_ring_ref = nf->rx_ring_ref = 0;
+	nf->port = 0;
+	nf->tx_next = 0;
+	nf->cluster.held = 0;
+	memset(nf->tx_grefs, 0, sizeof(nf->tx_grefs));
+	memset(nf->rx_grefs, 0, sizeof(nf->rx_grefs));
+	memset(nf->tx_busy, 0, sizeof(nf->tx_busy));
+	memset(nf->rx_posted, 0, sizeof(nf->rx_posted));
+	memset(&nf->prof, 0, sizeof(nf->prof));
+	rc = netfront_read_keys(nf);
+	if (rc == 0)
+		rc = netfront_alloc(nf);
+	if (rc == 0)
+		rc = netfront_connect(nf);
+	return rc;
+}
+
+static void
+netfront_watch_fired(const char *path, const char *token, void *arg)
+{
+	struct netfront *nf = arg;
+
+	(void)path;
+	(void)token;
+	nf->is_changed = 1;
+}
+
+/* Watch the backend's state and our directory (netfront_service). */
+static int
+netfront_watch_start(struct netfront *nf)
+{
+	char tok[16];
+	int rc;
+
+	gk_snprintf(nf->be_watch, sizeof(nf->be_watch), "%s/state", nf->be_dir);
+	gk_snprintf(tok, sizeof(tok), "nfb%u", nf->devid);
+	rc = xenbus_watch(nf->be_watch, tok, netfront_watch_fired, nf);
+	if (rc == 0) {
+		gk_snprintf(tok, sizeof(tok), "nff%u", nf->devid);
+		rc = xenbus_watch(nf->fe_dir, tok, netfront_watch_fired, nf);
+		if (rc < 0) {
+			gk_snprintf(tok, sizeof(tok), "nfb%u", nf->devid);
+			xenbus_unwatch(nf->be_watch, tok);
+		}
+	}
+	nf->is_watching = rc == 0;
+	return rc;
+}
+
+static void
+netfront_watch_stop(struct netfront *nf)
+{
+	char tok[16];
+
+	if (!nf->is_watching)
+		return;
+	gk_snprintf(tok, sizeof(tok), "nfb%u", nf->devid);
+	xenbus_unwatch(nf->be_watch, tok);
+	gk_snprintf(tok, sizeof(tok), "nff%u", nf->devid);
+	xenbus_unwatch(nf->fe_dir, tok);
+	nf->is_watching = 0;
+}
+
 int
 netfront_open(struct netfront *nf, uint32_t devid,
 	      const struct netfront_opts *o, netfront_rx_fn fn, void *arg)
@@ -271,18 +374,20 @@ netfront_open(struct netfront *nf, uint32_t devid,
 	nf->devid = devid;
 	nf->rx_fn = fn;
 	nf->rx_arg = arg;
-	nf->use_coalesce = !o->no_coalesce;
+	nf->opts = *o;
 	nf->cluster.count = o->cluster_count ? o->cluster_count : 1;
 	nf->cluster.wait_ns = o->cluster_us * 1000;
 	gk_snprintf(nf->fe_dir, sizeof(nf->fe_dir), "device/vif/%u", devid);
-	rc = netfront_read_keys(nf);
-	if (rc == 0)
-		rc = netfront_alloc(nf);
-	if (rc == 0)
-		rc = netfront_connect(nf);
-	if (rc < 0)
+	rc = netfront_start(nf);
+	if (rc < 0) {
 		nf->is_broken = 1;
-	return rc;
+		return rc;
+	}
+	if (netfront_watch_start(nf) < 0)
+		gk_warn("netfront: vif %u: no xenstore watch: a backend that "
+			"closes is not followed\n",
+			devid);
+	return 0;
 }
 
 static void
@@ -372,7 +477,7 @@ netfront_reap_rx(struct netfront *nf)
 void
 netfront_flush(struct netfront *nf)
 {
-	if (nf->is_broken || !nf->cluster.held)
+	if (nf->is_broken || nf->is_closed || !nf->cluster.held)
 		return;
 	if (netfront_ring_push(&nf->tx))
 		gk_evtchn_send(nf->port);
@@ -384,7 +489,7 @@ netfront_poll(struct netfront *nf)
 {
 	static int depth;
 
-	if (nf->is_broken || depth)
+	if (nf->is_broken || nf->is_closed || depth)
 		return;
 	depth++;
 	netfront_reap_tx(nf);
@@ -424,6 +529,8 @@ netfront_send(struct netfront *nf, const void *frame, uint32_t len)
 	struct netif_tx_request req;
 	uint16_t id;
 
+	if (nf->is_closed)
+		return -ENODEV;
 	if (nf->is_broken)
 		return -EIO;
 	if (len < 14 || len > NETFRONT_FRAME_MAX)
@@ -457,15 +564,172 @@ netfront_send(struct netfront *nf, const void *frame, uint32_t len)
 	return 0;
 }
 
+static const char *
+netfront_state_name(uint32_t st)
+{
+	static const char *const names[] = {
+		"Unknown",     "Initialising",	"InitWait",
+		"Initialised", "Connected",	"Closing",
+		"Closed",      "Reconfiguring", "Reconfigured"};
+
+	return st < sizeof(names) / sizeof(names[0]) ? names[st] : "?";
+}
+
+/* Free the pages of a run whose grants are gone (ref 0). */
+static void
+netfront_free_pages(void *base, const grant_ref_t *refs, uint32_t n)
+{
+	uint64_t pfn = (uintptr_t)base >> 12;
+
+	for (uint32_t i = 0; base && i < n; i++)
+		if (!refs[i])
+			gk_pages_free(&gk.pages, pfn + i, 1);
+}
+
+/*
+ * Stop using the connection and give its memory back: the event handler
+ * goes, every grant is revoked once the backend has let go of it (netback
+ * unmaps the rings before it writes Closing; the toolstack may write that
+ * first, so busy grants are retried up to NETFRONT_REVOKE_WAIT_MS), the
+ * port is closed and the pages are freed.  A grant still pinned at the
+ * deadline keeps its page for ever (counted), never reused.
+ */
+static void
+netfront_release(struct netfront *nf)
+{
+	uint64_t end = gk_time_now_ns() + NETFRONT_REVOKE_WAIT_MS * 1000000ull;
+	uint32_t left;
+
+	nf->tx.is_broken = nf->rx.is_broken = 1;
+	if (nf->port)
+		gk_evtchn_clear_handler(&gk.evtchn, nf->port);
+	for (;;) {
+		left = netfront_revoke(&nf->tx_ring_ref, 1,
+				       gk_gnttab_end_access) +
+		       netfront_revoke(&nf->rx_ring_ref, 1,
+				       gk_gnttab_end_access) +
+		       netfront_revoke(nf->tx_grefs, NETFRONT_TX_SLOTS,
+				       gk_gnttab_end_access) +
+		       netfront_revoke(nf->rx_grefs, NETFRONT_RX_SLOTS,
+				       gk_gnttab_end_access);
+		if (!left || gk_time_now_ns() >= end)
+			break;
+		gk_sleep_ns(10000000ull);
+	}
+	if (nf->port)
+		gk_evtchn_close(nf->port);
+	nf->port = 0;
+	netfront_free_pages(nf->tx_sring, &nf->tx_ring_ref, 1);
+	netfront_free_pages(nf->rx_sring, &nf->rx_ring_ref, 1);
+	netfront_free_pages(nf->tx_pages, nf->tx_grefs, NETFRONT_TX_SLOTS);
+	netfront_free_pages(nf->rx_pages, nf->rx_grefs, NETFRONT_RX_SLOTS);
+	nf->tx_sring = nf->rx_sring = 0;
+	nf->tx_pages = nf->rx_pages = 0;
+	gk_profile_teardown(&nf->prof);
+	nf->cluster.held = 0;
+	memset(nf->tx_busy, 0, sizeof(nf->tx_busy));
+	memset(nf->rx_posted, 0, sizeof(nf->rx_posted));
+	nf->stats.grants_kept += left;
+}
+
+/* The backend closed (or the toolstack removed the vif): Closing, let go
+ * of everything, Closed (as a Xen frontend does). */
+static void
+netfront_detach(struct netfront *nf, uint32_t be)
+{
+	int rc;
+
+	gk_info("netfront: vif %u: backend %s: closing the device\n", nf->devid,
+		netfront_state_name(be));
+	nf->is_closed = 1;
+	nf->stats.closes++;
+	netfront_set_state(nf, XenbusStateClosing);
+	netfront_release(nf);
+	rc = netfront_set_state(nf, XenbusStateClosed);
+	if (rc == 0)
+		gk_info("netfront: vif %u: closed, frontend state Closed, "
+			"%lu grants kept by the backend\n",
+			nf->devid, (unsigned long)nf->stats.grants_kept);
+	else
+		gk_info("netfront: vif %u: closed, frontend directory "
+			"gone (%d)\n",
+			nf->devid, rc);
+}
+
+/* Attached again: a fresh connection to whatever `backend` names now. */
+static int
+netfront_reattach(struct netfront *nf)
+{
+	int rc;
+
+	gk_info("netfront: vif %u: attached again: connecting\n", nf->devid);
+	rc = netfront_start(nf);
+	if (rc < 0) {
+		gk_err("netfront: vif %u: reconnect failed (%d)\n", nf->devid,
+		       rc);
+		netfront_release(nf);
+		netfront_set_state(nf, XenbusStateClosed);
+		nf->is_closed = 1;
+		return rc;
+	}
+	nf->stats.reopens++;
+	gk_info("netfront: vif %u: connected again\n", nf->devid);
+	return 0;
+}
+
+/* A new attach may name another backend: watch its state instead. */
+static void
+netfront_rewatch(struct netfront *nf)
+{
+	char old[sizeof(nf->be_dir)];
+
+	memcpy(old, nf->be_dir, sizeof(old));
+	if (netfront_read_keys(nf) < 0) {
+		memcpy(nf->be_dir, old, sizeof(old));
+		return;
+	}
+	if (strcmp(old, nf->be_dir) == 0)
+		return;
+	netfront_watch_stop(nf);
+	if (netfront_watch_start(nf) < 0)
+		gk_warn("netfront: vif %u: no xenstore watch\n", nf->devid);
+}
+
+enum netfront_step
+netfront_service(struct netfront *nf)
+{
+	enum netfront_step step;
+	uint32_t be, fe;
+
+	if (!nf->is_watching || !nf->is_changed)
+		return NETFRONT_STAY;
+	nf->is_changed = 0;
+	if (nf->is_closed)
+		netfront_rewatch(nf);
+	if (netfront_read_state(nf->be_dir, &be) < 0 ||
+	    netfront_read_state(nf->fe_dir, &fe) < 0)
+		return NETFRONT_STAY;
+	step = netfront_next_step(!nf->is_closed, be, fe);
+	if (step == NETFRONT_CLOSE)
+		netfront_detach(nf, be);
+	else if (step == NETFRONT_REOPEN && netfront_reattach(nf) < 0)
+		step = NETFRONT_STAY;
+	return step;
+}
+
 void
 netfront_close(struct netfront *nf)
 {
 	netfront_flush(nf);
-	netfront_write(0, nf->fe_dir, "state", "%u", XenbusStateClosing);
-	netfront_wait_backend(nf, XenbusStateClosed);
-	netfront_write(0, nf->fe_dir, "state", "%u", XenbusStateClosed);
-	if (nf->port)
-		gk_evtchn_clear_handler(&gk.evtchn, nf->port);
-	gk_profile_teardown(&nf->prof);
+	netfront_watch_stop(nf);
+	if (!nf->is_closed) {
+		netfront_set_state(nf, XenbusStateClosing);
+		/* netback unmaps, then goes Closing; it waits for our
+		 * Closed before it goes Closed itself. */
+		netfront_wait_backend(nf, XenbusStateClosing);
+		netfront_release(nf);
+		netfront_set_state(nf, XenbusStateClosed);
+	}
+	nf->is_closed = 1;
 	nf->is_broken = 1;
 }

@@ -1,12 +1,15 @@
 /*
  * kernel/netfront_ring.c: the netif frontend's ring logic (gk/netfront.h):
  * requests out, the notification decision both ways, responses in, and
- * the clustering trigger.  Trust boundary: everything the backend writes
- * (rsp_prod, responses, its coalescing word) is read once into a private
- * copy and checked.  Pure memory work, compiled as host code for
- * tests/unit/frontends too.
+ * the clustering trigger, the decision to follow the backend's xenbus
+ * state and the grant revocation at a close.  Trust boundary: everything
+ * the backend writes (rsp_prod, responses, its coalescing word, its
+ * state) is read once into a private copy and checked.  Pure memory work,
+ * compiled as host code for tests/unit/frontends too.
  */
 #include <stdint.h>
+
+#include <xen/io/xenbus.h>
 
 #include "gk/errno.h"
 #include "gk/netfront.h"
@@ -213,4 +216,37 @@ netfront_cluster_pushed(struct netfront_cluster *c)
 	c->flushes++;
 	c->pkts_pushed += c->held;
 	c->held = 0;
+}
+
+enum netfront_step
+netfront_next_step(int live, uint32_t be, uint32_t fe)
+{
+	if (live)
+		return be == XenbusStateClosing || be == XenbusStateClosed ||
+				       be == XenbusStateUnknown ||
+				       fe == XenbusStateUnknown
+			       ? NETFRONT_CLOSE
+			       : NETFRONT_STAY;
+	/* The toolstack wrote a fresh pair and netback took it. */
+	if (fe == XenbusStateInitialising && be == XenbusStateInitWait)
+		return NETFRONT_REOPEN;
+	return NETFRONT_STAY;
+}
+
+uint32_t
+netfront_revoke(grant_ref_t *refs, uint32_t n, int (*end_fn)(grant_ref_t ref))
+{
+	uint32_t left = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (!refs[i])
+			continue;
+		/* -EBUSY: the backend still has it pinned; anything else
+		 * means it is not ours to end any more. */
+		if (end_fn(refs[i]) == -EBUSY)
+			left++;
+		else
+			refs[i] = 0;
+	}
+	return left;
 }

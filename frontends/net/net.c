@@ -2,7 +2,8 @@
  * net/net.c: the guest's IPv4 stack over one netfront vif (gk/net.h):
  * input dispatch (Ethernet -> ARP / IPv4 -> ICMP echo / UDP ports), ARP
  * cache and resolution, output, ping, and waiting with the clustering
- * deadline honoured.  Trust boundary: frames arrive as private copies
+ * deadline honoured and the vif's backend followed (down: the ARP cache
+ * goes; up again: announced).  Trust boundary: frames arrive as private copies
  * and are parsed by net_parse.c before anything acts on them.
  */
 #include <stdint.h>
@@ -201,12 +202,34 @@ net_input(void *arg, const uint8_t *frame, uint32_t len)
 		s->stats.rx_dropped++;
 }
 
+/* The vif went down or came back (netfront_service). */
+static void
+net_follow(struct net_stack *s)
+{
+	switch (netfront_service(&s->nf)) {
+	case NETFRONT_CLOSE:
+		memset(s->arp, 0, sizeof(s->arp));
+		gk_info("net: vif %u down\n", s->nf.devid);
+		break;
+	case NETFRONT_REOPEN:
+		gk_info("net: vif %u up again\n", s->nf.devid);
+		net_arp_send(s, 1, net_bcast, s->ip);
+		netfront_flush(&s->nf);
+		break;
+	default:
+		break;
+	}
+}
+
 void
 net_wait_until(struct net_stack *s, uint64_t deadline_ns)
 {
-	uint64_t now = gk_time_now_ns(), dl = netfront_deadline(&s->nf);
+	uint64_t now, dl;
 	struct vcpu_set_singleshot_timer t = {.flags = 0};
 
+	net_follow(s);
+	now = gk_time_now_ns();
+	dl = netfront_deadline(&s->nf);
 	netfront_poll(&s->nf);
 	if (dl && dl <= now) {
 		netfront_flush(&s->nf);
@@ -236,7 +259,8 @@ net_resolve(struct net_stack *s, uint32_t dst)
 	while (!(mac = net_arp_lookup(s, dst))) {
 		uint64_t now = gk_time_now_ns();
 
-		if (now - start > NET_ARP_TIMEOUT_NS || s->nf.is_broken)
+		if (now - start > NET_ARP_TIMEOUT_NS || s->nf.is_broken ||
+		    s->nf.is_closed)
 			return 0;
 		if (now >= next) {
 			net_arp_send(s, 1, net_bcast, dst);
@@ -298,7 +322,8 @@ net_ping(struct net_stack *s, uint32_t dst, uint16_t seq, uint64_t timeout_ns,
 		return rc;
 	netfront_flush(&s->nf);
 	end = start + timeout_ns;
-	while (!s->ping_done && gk_time_now_ns() < end && !s->nf.is_broken)
+	while (!s->ping_done && gk_time_now_ns() < end && !s->nf.is_broken &&
+	       !s->nf.is_closed)
 		net_wait_until(s, end);
 	if (!s->ping_done)
 		return -ETIMEDOUT;

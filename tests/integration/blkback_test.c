@@ -25,6 +25,7 @@
 
 #include "blk_stack.h"
 #include "fake_blkfront.h"
+#include "suite.h"
 
 #define IMAGE_BYTES (4u << 20) /* 8192 sectors */
 #define GUEST_MIB   32
@@ -56,6 +57,23 @@ pattern(uint8_t *p, uint32_t seed)
 {
 	for (uint32_t i = 0; i < 4096; i += 4)
 		memcpy(p + i, &(uint32_t){seed * 7919u + i}, 4);
+}
+
+/* Queue write number n (one 4 KiB page, pattern seed + n, at sector
+ * n * 8) on queue 0; its data page is one of 64 from data on. */
+static void
+queue_write(struct fake_blkfront *fb, uint32_t data, uint32_t n, uint32_t seed)
+{
+	union fake_blkif_req *r = fake_blkfront_next(fb, 0);
+	uint32_t page = data + n % 64;
+
+	pattern(fake_blkfront_page(fb, page), seed + n);
+	r->rw.operation = BLKIF_OP_WRITE;
+	r->rw.nr_segments = 1;
+	r->rw.id = n;
+	r->rw.sector_number = (uint64_t)n * 8;
+	r->rw.seg[0] = (struct blkif_request_segment){
+		.gref = fake_blkfront_grant(fb, page, true), .last_sect = 7};
 }
 
 static void
@@ -377,20 +395,8 @@ START_TEST(test_kill9_restart)
 		0);
 	data = fb.next_page;
 	while (done < total) {
-		while (sent < total && sent - done < depth) {
-			union fake_blkif_req *r = fake_blkfront_next(&fb, 0);
-			uint32_t page = data + sent % 64;
-
-			pattern(fake_blkfront_page(&fb, page), 1000 + sent);
-			r->rw.operation = BLKIF_OP_WRITE;
-			r->rw.nr_segments = 1;
-			r->rw.id = sent;
-			r->rw.sector_number = (uint64_t)sent * 8;
-			r->rw.seg[0] = (struct blkif_request_segment){
-				.gref = fake_blkfront_grant(&fb, page, true),
-				.last_sect = 7};
-			sent++;
-		}
+		while (sent < total && sent - done < depth)
+			queue_write(&fb, data, sent++, 1000);
 		fake_blkfront_push(&fb, 0);
 		if (done == 100) {
 			blk_stack_blkback_kill9(&st);
@@ -433,20 +439,8 @@ START_TEST(test_guest_destroyed_mid_write)
 		0);
 	data = fb.next_page;
 	while (done < 60) {
-		while (sent - done < 16) {
-			union fake_blkif_req *r = fake_blkfront_next(&fb, 0);
-			uint32_t page = data + sent % 64;
-
-			pattern(fake_blkfront_page(&fb, page), 5000 + sent);
-			r->rw.operation = BLKIF_OP_WRITE;
-			r->rw.nr_segments = 1;
-			r->rw.id = sent;
-			r->rw.sector_number = (uint64_t)sent * 8;
-			r->rw.seg[0] = (struct blkif_request_segment){
-				.gref = fake_blkfront_grant(&fb, page, true),
-				.last_sect = 7};
-			sent++;
-		}
+		while (sent - done < 16)
+			queue_write(&fb, data, sent++, 5000);
 		fake_blkfront_push(&fb, 0);
 		ck_assert_int_eq(fake_blkfront_response(&fb, 0, &rsp, 10000),
 				 0);
@@ -490,18 +484,5 @@ blkback_suite(void)
 int
 main(void)
 {
-	const char *skip = harness_skip_reason();
-	SRunner *sr;
-	int failed;
-
-	if (skip) {
-		printf("blkback_test: skipped: %s\n", skip);
-		printf("100%%: Checks: 0, Failures: 0, Errors: 0\n");
-		return 0;
-	}
-	sr = srunner_create(blkback_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_main("blkback_test", blkback_suite);
 }

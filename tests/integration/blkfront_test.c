@@ -22,6 +22,7 @@
 #include "guest.h"
 #include "harness.h"
 #include "proc.h"
+#include "suite.h"
 
 #define BOOT_TIMEOUT_MS 120000
 #define TOOL_TIMEOUT_MS 30000
@@ -30,40 +31,19 @@
 #define KILL_ROUNDS	20
 
 static struct harness_hv hv;
-static char xyl[4096], guest[4096];
+static char xyl[GUEST_PATH_MAX], guest[GUEST_PATH_MAX];
 
 static int
 run_xyl(struct proc *p, char **args)
 {
-	char *argv[16] = {xyl};
-	int i;
-
-	for (i = 0; args[i] && i < 14; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	return proc_run(p, hv.rundir, argv, TOOL_TIMEOUT_MS);
-}
-
-static void
-services(const char *verb)
-{
-	struct proc p;
-	int rc = run_xyl(&p, (char *[]){"host", (char *)verb, NULL});
-
-	if (rc != 0)
-		fprintf(stderr, "xyl host %s: %d\n%s\n", verb, rc, p.out);
-	proc_free(&p);
+	return guest_xyl(p, xyl, hv.rundir, args, TOOL_TIMEOUT_MS);
 }
 
 static void
 setup(void)
 {
-	if (harness_skip_reason())
-		return;
-	ck_assert_int_eq(proc_bin_path("xyl", xyl, sizeof(xyl)), 0);
-	ck_assert_int_eq(proc_guest_path(guest, sizeof(guest)), 0);
-	ck_assert_int_eq(harness_hv_start(&hv, NULL, 10000), 0);
-	services("start");
+	guest_hv_start(&hv, xyl, guest);
+	guest_host(xyl, hv.rundir, "start");
 }
 
 /* Detach the loop device a test left (its path in rundir/loopdev). */
@@ -90,9 +70,7 @@ loop_cleanup(void)
 static void
 teardown(void)
 {
-	if (harness_skip_reason())
-		return;
-	services("stop");
+	guest_host(xyl, hv.rundir, "stop");
 	loop_cleanup();
 	ck_assert_int_ge(harness_hv_stop(&hv), 0);
 }
@@ -154,8 +132,6 @@ START_TEST(blktest_passes)
 	struct proc p;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	make_image("data.img", 64 << 20);
 	make_image("ro.img", 4 << 20);
 	a = disk_spec("data.img", "xvda", "w");
@@ -191,8 +167,6 @@ START_TEST(blktest_4k_sectors)
 	FILE *f;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	make_image("4k.img", 32 << 20);
 	img = rpath("4k.img");
 	argv[5] = img;
@@ -339,14 +313,12 @@ START_TEST(blkback_kill9_reconnects)
 	long gen;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	start_durable(&p, "kill9", &cfg);
 	ck_assert_msg(wait_gen(&p, 2) == 0, "no progress:\n%s", p.out);
 	for (int round = 0; round < KILL_ROUNDS; round++) {
 		kill9_blkback();
 		gen = last_gen(p.out);
-		services("start");
+		guest_host(xyl, hv.rundir, "start");
 		/* Two more generations: the old one finished after the
 		 * restart, a whole new one went through the new blkback. */
 		ck_assert_msg(wait_gen(&p, gen + 2) == 0,
@@ -371,8 +343,6 @@ START_TEST(guest_destroyed_mid_write)
 	long gen;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	start_durable(&p, "victim", &cfg);
 	ck_assert_msg(wait_gen(&p, 5) == 0, "no progress:\n%s", p.out);
 	rc = run_xyl(&d, (char *[]){"destroy", "victim", NULL});
@@ -393,8 +363,6 @@ START_TEST(hostile_frontend_beside_blktest)
 	struct proc h, g, l;
 	int rh, rg;
 
-	if (harness_skip_reason())
-		return;
 	make_image("hostile.img", 8 << 20);
 	make_image("good.img", 64 << 20);
 	hd = disk_spec("hostile.img", "xvda", "w");
@@ -442,14 +410,5 @@ blkfront_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(blkfront_suite());
-	int failed;
-
-	if (harness_skip_reason())
-		fprintf(stderr, "blkfront_test: skipped: %s\n",
-			harness_skip_reason());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_main("blkfront_test", blkfront_suite);
 }

@@ -49,7 +49,7 @@ $(BUILD)/tests/xyl_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv $(GUEST_IMAGES)
 # xylem-consoled with real guests (cons): tests/integration/console_test.c.
 $(eval $(call integration_test,console_test,\
 	tests/integration/console_test.c tests/lib/guest.c tests/lib/harness.c \
-	tests/lib/proc.c,\
+	tests/lib/proc.c tests/lib/suite.c,\
 	$(BUILD)/lib/libxylemctl.a,))
 $(BUILD)/tests/console_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 	$(BUILD)/bin/xylem-consoled $(GUEST_IMAGES)
@@ -68,8 +68,8 @@ $(BUILD)/tests/xenstored_integration_test: $(BUILD)/bin/xylem-xenstored \
 # checks, xyl shutdown/reboot through control/shutdown, a silent xenstored,
 # and the schema checker on the live tree.
 $(eval $(call integration_test,xenstore_guest_test,\
-	tests/integration/xenstore_guest_test.c tests/lib/harness.c \
-	tests/lib/proc.c,,$(XENSTORE_LIBS)))
+	tests/integration/xenstore_guest_test.c tests/lib/guest.c \
+	tests/lib/harness.c tests/lib/proc.c tests/lib/suite.c,,$(XENSTORE_LIBS)))
 $(BUILD)/tests/xenstore_guest_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 	$(BUILD)/bin/xylem-xenstored $(BUILD)/bin/xylem-xs-check \
 	$(BUILD)/bin/xylem-blkback $(GUEST_IMAGES)
@@ -78,15 +78,16 @@ $(BUILD)/tests/xenstore_guest_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 # frontend inside an idle guest's memory (tests/lib/fake_blkfront.c).
 $(eval $(call integration_test,blkback_test,\
 	tests/integration/blkback_test.c tests/lib/blk_stack.c \
-	tests/lib/fake_blkfront.c tests/lib/harness.c tests/lib/proc.c,\
-	$(BUILD)/lib/libxylemctl.a,$(XENSTORE_LIBS)))
+	tests/lib/fake_blkfront.c tests/lib/harness.c tests/lib/proc.c \
+	tests/lib/suite.c,$(BUILD)/lib/libxylemctl.a,$(XENSTORE_LIBS)))
 $(BUILD)/tests/blkback_test: $(BUILD)/bin/xylem-hv $(BUILD)/bin/xylem-blkback \
 	$(BUILD)/bin/xylem-xenstored $(GUEST_IMAGES)
 
 # svi_boot_test: bootloader = "svi" (issue 6): boot from a single-volume
 # image made by `xyl svi create`, shared by 4 guests; damaged volumes.
 $(eval $(call integration_test,svi_boot_test,\
-	tests/integration/svi_boot_test.c tests/lib/harness.c tests/lib/proc.c,,))
+	tests/integration/svi_boot_test.c tests/lib/guest.c tests/lib/harness.c \
+	tests/lib/proc.c tests/lib/suite.c,,))
 $(BUILD)/tests/svi_boot_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv $(GUEST_IMAGES)
 
 # blkfront_test (blkf): the guest's blkfront against xylem-blkback: blktest,
@@ -94,7 +95,7 @@ $(BUILD)/tests/svi_boot_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv $(GUEST_IMA
 # hostile frontend guest beside a blktest guest.
 $(eval $(call integration_test,blkfront_test,\
 	tests/integration/blkfront_test.c tests/lib/guest.c tests/lib/harness.c \
-	tests/lib/proc.c,,\
+	tests/lib/proc.c tests/lib/suite.c,,\
 	$(XENSTORE_LIBS)))
 $(BUILD)/tests/blkfront_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 	$(BUILD)/bin/xylem-xenstored $(BUILD)/bin/xylem-blkback $(GUEST_IMAGES)
@@ -111,7 +112,8 @@ $(BUILD)/tests/profile_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 # xylem-netback with real guests in a private network namespace (net):
 # tests/integration/netback_test.c.
 $(eval $(call integration_test,netback_test,\
-	tests/integration/netback_test.c tests/lib/harness.c tests/lib/proc.c,,\
+	tests/integration/netback_test.c tests/lib/guest.c tests/lib/harness.c \
+	tests/lib/proc.c tests/lib/suite.c,,\
 	$(JSONC_LIBS)))
 $(BUILD)/tests/netback_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 	$(BUILD)/bin/xylem-netback $(BUILD)/bin/xylem-consoled \

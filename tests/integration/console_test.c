@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <xen/xen.h>
@@ -23,38 +22,16 @@
 #include "guest.h"
 #include "harness.h"
 #include "proc.h"
+#include "suite.h"
 #include "xylctl.h"
 
 #define BOOT_TIMEOUT_MS 120000
 #define STEP_TIMEOUT_MS 60000
 
 static struct harness_hv hv;
-static char xyl[4096], guest[4096], consoled_bin[4096], consoled_log[256];
+static char xyl[GUEST_PATH_MAX], guest[GUEST_PATH_MAX], consoled_bin[4096],
+	consoled_log[256];
 static pid_t consoled_pid = -1;
-
-static void
-nap_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
-
-	nanosleep(&ts, NULL);
-}
-
-static char *
-read_file(const char *path)
-{
-	static char buf[1 << 20];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return buf;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
-}
 
 static void
 consoled_start(void)
@@ -78,12 +55,12 @@ consoled_start(void)
 		_exit(127);
 	}
 	for (waited = 0; waited < 10000; waited += 20) {
-		if (atoi(read_file(pidfile)) == consoled_pid)
+		if (atoi(harness_read_file(pidfile)) == consoled_pid)
 			return;
-		nap_ms(20);
+		usleep(20000);
 	}
 	ck_abort_msg("xylem-consoled did not start: %s",
-		     read_file(consoled_log));
+		     harness_read_file(consoled_log));
 }
 
 static int
@@ -95,12 +72,10 @@ consoled_alive(void)
 static void
 setup(void)
 {
-	ck_assert_int_eq(proc_bin_path("xyl", xyl, sizeof(xyl)), 0);
 	ck_assert_int_eq(proc_bin_path("xylem-consoled", consoled_bin,
 				       sizeof(consoled_bin)),
 			 0);
-	ck_assert_int_eq(proc_guest_path(guest, sizeof(guest)), 0);
-	ck_assert_int_eq(harness_hv_start(&hv, NULL, 10000), 0);
+	guest_hv_start(&hv, xyl, guest);
 	consoled_start();
 }
 
@@ -184,7 +159,7 @@ expect(struct proc *p, const char *text)
 	if (rc != 0) {
 		fprintf(stderr,
 			"---- output ----\n%s\n---- consoled ----\n%s\n",
-			p->out, read_file(consoled_log));
+			p->out, harness_read_file(consoled_log));
 		harness_hv_dump_log(&hv);
 	}
 	ck_assert_msg(rc == 0, "'%s' did not show (%s)", text, strerror(-rc));
@@ -202,7 +177,7 @@ expect_gone(const char *name)
 	for (waited = 0; waited < STEP_TIMEOUT_MS; waited += 50) {
 		if (xylctl_domain_lookup(c, name, &domid) == -ESRCH)
 			break;
-		nap_ms(50);
+		usleep(50000);
 	}
 	xylctl_close(c);
 	ck_assert_msg(waited < STEP_TIMEOUT_MS, "%s did not go away", name);
@@ -221,8 +196,8 @@ START_TEST(echo_through_xyl_console)
 	type_line(in_fd, "hello xylem\n");
 	expect(&p, "echo: hello xylem");
 	snprintf(log, sizeof(log), "%s/console/echo1.log", hv.rundir);
-	ck_assert_msg(strstr(read_file(log), "echo: hello xylem"),
-		      "log %s lacks the echo: %s", log, read_file(log));
+	ck_assert_msg(strstr(harness_read_file(log), "echo: hello xylem"),
+		      "log %s lacks the echo: %s", log, harness_read_file(log));
 	type_line(in_fd, "quit\n");
 	close(in_fd);
 	rc = proc_wait(&p, STEP_TIMEOUT_MS);
@@ -238,7 +213,8 @@ START_TEST(create_c_is_loss_free)
 {
 	char *cfg = write_config("st1", "app=selftest timer_slack_us=2000000");
 	char *argv[] = {xyl, "create", "-c", cfg, NULL};
-	char log[256], *logged;
+	char log[256];
+	const char *logged;
 	struct proc p;
 	int rc;
 
@@ -256,7 +232,7 @@ START_TEST(create_c_is_loss_free)
 	ck_assert_msg(proc_count(p.out, " passed, 0 failed") == 1,
 		      "no summary line");
 	snprintf(log, sizeof(log), "%s/console/st1.log", hv.rundir);
-	logged = read_file(log);
+	logged = harness_read_file(log);
 	ck_assert_msg(proc_count(logged, "ok: ") > 50, "log: %s", logged);
 	/* Every line the guest logged reached xyl's stdout too. */
 	ck_assert_int_eq(proc_count(p.out, "ok: "), proc_count(logged, "ok: "));
@@ -301,12 +277,13 @@ START_TEST(corrupt_ring_spares_consoled_and_others)
 	corrupt_ring("bad");
 	type_line(in_a, "are you there\n");
 	for (waited = 0; waited < STEP_TIMEOUT_MS; waited += 50) {
-		if (strstr(read_file(consoled_log), "console ring broken"))
+		if (strstr(harness_read_file(consoled_log),
+			   "console ring broken"))
 			break;
-		nap_ms(50);
+		usleep(50000);
 	}
 	ck_assert_msg(waited < STEP_TIMEOUT_MS, "no 'broken' line: %s",
-		      read_file(consoled_log));
+		      harness_read_file(consoled_log));
 	ck_assert_msg(consoled_alive(), "xylem-consoled died");
 	/* The other guest is served as before. */
 	start_with_stdin(&b, argv_b, &in_b);
@@ -383,17 +360,5 @@ console_suite(void)
 int
 main(void)
 {
-	const char *skip = harness_skip_reason();
-	SRunner *sr;
-	int failed;
-
-	if (skip) {
-		printf("console_test: skipped: %s\n", skip);
-		return 0;
-	}
-	sr = srunner_create(console_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return suite_main("console_test", console_suite);
 }

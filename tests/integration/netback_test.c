@@ -4,7 +4,8 @@
  * 10.99.0.1/24, TAP devices made there by a netback started in it through
  * `ip netns exec ... xyl host start`); addresses 10.99.0.0/24 only.  The
  * host pings a guest and exchanges UDP with it; guests ping each other and
- * exchange UDP; a vif is attached to and detached from a running guest;
+ * exchange UDP; a vif is attached to and detached from a running guest
+ * (whose netfront closes it) and attached again;
  * netback is killed with -9 and restarted (vifs come back, no reboot); a
  * hostile frontend's malformed requests are dropped and counted and its
  * vif closed while the others keep talking.  A vif with `rate=8Mb/s`
@@ -30,38 +31,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "harness.h"
 #include "proc.h"
+#include "suite.h"
 
 #define STEP_TIMEOUT_MS 60000
 #define IP_BIN		"/usr/sbin/ip"
 
 static struct harness_hv hv;
-static char xyl[4096], guest[4096], scripts[PATH_MAX + 32], ns[32];
-
-static void
-nap_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
-
-	nanosleep(&ts, NULL);
-}
-
-static char *
-read_file(const char *path)
-{
-	static char buf[1 << 18];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return buf;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
-}
+static char xyl[GUEST_PATH_MAX], guest[GUEST_PATH_MAX], scripts[PATH_MAX + 32],
+	ns[32];
 
 /* Run argv (argv[0] a path) with XYLEM_RUNDIR; exit code, output in
  * *out (malloc'd) if out. */
@@ -105,21 +85,14 @@ ns_ip(const char *a, const char *b, const char *c, const char *d, const char *e,
 static char *
 write_config(const char *name, const char *cmdline, const char *vif)
 {
-	char *path;
-	FILE *f;
-
-	ck_assert(asprintf(&path, "%s/%s.cfg", hv.rundir, name) > 0);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f,
+	return guest_cfg_write(
+		hv.rundir, name,
 		"name = \"%s\"\ntype = \"pvh\"\nkernel = \"%s\"\n"
 		"memory = 32\nvcpus = 1\ncmdline = \"%s\"\n"
-		"on_poweroff = \"destroy\"\non_crash = \"preserve\"\n",
-		name, guest, cmdline);
-	if (vif)
-		fprintf(f, "vif = [ '%s' ]\n", vif);
-	ck_assert_int_eq(fclose(f), 0);
-	return path;
+		"on_poweroff = \"destroy\"\non_crash = \"preserve\"\n"
+		"%s%s%s",
+		name, guest, cmdline, vif ? "vif = [ '" : "", vif ? vif : "",
+		vif ? "' ]\n" : "");
 }
 
 static void
@@ -138,7 +111,7 @@ console_log(const char *name)
 	static char path[512];
 
 	snprintf(path, sizeof(path), "%s/console/%s.log", hv.rundir, name);
-	return read_file(path);
+	return harness_read_file(path);
 }
 
 /* Wait until the guest's console log holds text. */
@@ -148,13 +121,13 @@ expect_console(const char *name, const char *text)
 	for (int waited = 0; waited < STEP_TIMEOUT_MS; waited += 100) {
 		if (strstr(console_log(name), text))
 			return;
-		nap_ms(100);
+		usleep(100000);
 	}
 	char nb_log[512];
 
 	fprintf(stderr, "---- %s ----\n%s\n", name, console_log(name));
 	snprintf(nb_log, sizeof(nb_log), "%s/xylem-netback.log", hv.rundir);
-	fprintf(stderr, "---- netback ----\n%s\n", read_file(nb_log));
+	fprintf(stderr, "---- netback ----\n%s\n", harness_read_file(nb_log));
 	ck_abort_msg("%s: '%s' did not show", name, text);
 }
 
@@ -242,7 +215,7 @@ netback_pid(void)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/xylem-netback.pid", hv.rundir);
-	return (pid_t)atoi(read_file(path));
+	return (pid_t)atoi(harness_read_file(path));
 }
 
 static void
@@ -258,12 +231,10 @@ setup(void)
 {
 	char root[PATH_MAX];
 
-	ck_assert_int_eq(proc_bin_path("xyl", xyl, sizeof(xyl)), 0);
-	ck_assert_int_eq(proc_guest_path(guest, sizeof(guest)), 0);
 	ck_assert_int_eq(harness_build_path("..", root, sizeof(root)), 0);
 	snprintf(scripts, sizeof(scripts), "%s/dom0-tools/hotplug", root);
 	setenv("XYLEM_SCRIPTS_DIR", scripts, 1);
-	ck_assert_int_eq(harness_hv_start(&hv, NULL, 10000), 0);
+	guest_hv_start(&hv, xyl, guest);
 	snprintf(ns, sizeof(ns), "xylnt%d", (int)getpid());
 	{
 		char *argv[] = {IP_BIN, "netns", "add", ns, NULL};
@@ -285,10 +256,9 @@ setup(void)
 static void
 teardown(void)
 {
-	char *stop[] = {xyl, "host", "stop", NULL};
 	char *del[] = {IP_BIN, "netns", "del", ns, NULL};
 
-	run(stop, NULL);
+	guest_host(xyl, hv.rundir, "stop");
 	harness_hv_stop(&hv);
 	if (ns[0])
 		run(del, NULL);
@@ -351,7 +321,7 @@ START_TEST(attach_and_detach_on_running_guest)
 	for (int waited = 0; waited < 10000 && !gone; waited += 100) {
 		gone = run_in_ns(show, &out) != 0;
 		free(out);
-		nap_ms(100);
+		usleep(100000);
 	}
 	ck_assert_msg(gone, "%s still exists after network-detach", ifname);
 	{
@@ -362,6 +332,19 @@ START_TEST(attach_and_detach_on_running_guest)
 			      "detached guest still answers");
 		free(out);
 	}
+	/* netfront followed the backend: rings dropped, grants revoked,
+	 * its state Closed before xyl removed the directories. */
+	expect_console("late", "netfront: vif 0: backend Clos");
+	expect_console("late", "netfront: vif 0: closed, frontend state "
+			       "Closed, 0 grants kept");
+	expect_console("late", "net: vif 0 down");
+	/* The same devid again: the running guest picks it up. */
+	ck_assert_int_eq(run(argv_att, NULL), 0);
+	expect_console("late", "netfront: vif 0: connected again");
+	ck_assert_msg(host_ping_eventually("10.99.0.5", 10) == 0,
+		      "re-attached vif: no ping");
+	ck_assert_msg(host_ping("10.99.0.5", "3") == 0,
+		      "re-attached vif: ping lost");
 }
 END_TEST
 
@@ -372,7 +355,7 @@ START_TEST(netback_kill9_and_restart)
 	ck_assert_int_gt(old, 0);
 	ck_assert_int_eq(kill(old, SIGKILL), 0);
 	for (int i = 0; i < 100 && kill(old, 0) == 0; i++)
-		nap_ms(50);
+		usleep(50000);
 	host_start();
 	ck_assert_int_ne(netback_pid(), old);
 	ck_assert_msg(host_ping_eventually("10.99.0.2", 10) == 0,
@@ -545,7 +528,7 @@ netback_stat(const char *name, const char *key)
 	snprintf(path, sizeof(path), "%s/netback/%d-0.stats", hv.rundir,
 		 atoi(out));
 	free(out);
-	at = strstr(read_file(path), key);
+	at = strstr(harness_read_file(path), key);
 	if (at)
 		sscanf(at + strlen(key), " %llu", &v);
 	return v;
@@ -607,7 +590,7 @@ START_TEST(vif_profile_after_udp_stream)
 				counted = json_object_get_int64(v);
 		}
 		if (counted <= 0)
-			nap_ms(200);
+			usleep(200000);
 	}
 	ck_assert_msg(counted > 0, "no vif requests profiled:\n%s", out);
 	ck_assert(json_object_object_get_ex(d, "type", &v));
@@ -657,17 +640,5 @@ netback_suite(void)
 int
 main(void)
 {
-	const char *skip = harness_skip_reason();
-	SRunner *sr;
-	int failed;
-
-	if (skip) {
-		printf("netback_test: skipped: %s\n", skip);
-		return 0;
-	}
-	sr = srunner_create(netback_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return suite_main("netback_test", netback_suite);
 }

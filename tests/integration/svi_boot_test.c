@@ -18,69 +18,47 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "harness.h"
 #include "proc.h"
+#include "suite.h"
 
 #define BOOT_TIMEOUT_MS 120000
 #define TOOL_TIMEOUT_MS 30000
 
 static struct harness_hv hv;
-static char xyl[4096], guest[4096];
-
-/* Host services for the whole suite (unchecked fixture: runs in the
- * parent, so teardown happens even when a test fails): xylem-hv from the
- * harness, then `xyl host start` adds xenstored and the backends (the
- * volume is attached to each guest as a read-only vbd). */
-static void
-services(const char *verb)
-{
-	char *argv[] = {xyl, "host", (char *)verb, NULL};
-	struct proc p;
-	int rc = proc_run(&p, hv.rundir, argv, 30000);
-
-	if (rc != 0)
-		fprintf(stderr, "xyl host %s: %d\n%s\n", verb, rc, p.out);
-	proc_free(&p);
-}
-
-static void
-setup(void)
-{
-	if (harness_skip_reason())
-		return;
-	ck_assert_int_eq(proc_bin_path("xyl", xyl, sizeof(xyl)), 0);
-	ck_assert_int_eq(proc_guest_path(guest, sizeof(guest)), 0);
-	ck_assert_int_eq(harness_hv_start(&hv, NULL, 10000), 0);
-	services("start");
-}
-
-static void
-teardown(void)
-{
-	if (harness_skip_reason())
-		return;
-	services("stop");
-	ck_assert_int_ge(harness_hv_stop(&hv), 0);
-}
+static char xyl[GUEST_PATH_MAX], guest[GUEST_PATH_MAX];
 
 /* xylem-hv alone: guests without disks, whose console then goes through
  * console_io synchronously (a crashing guest's last lines are kept). */
 static void
 setup_hv_only(void)
 {
-	if (harness_skip_reason())
-		return;
-	ck_assert_int_eq(proc_bin_path("xyl", xyl, sizeof(xyl)), 0);
-	ck_assert_int_eq(proc_guest_path(guest, sizeof(guest)), 0);
-	ck_assert_int_eq(harness_hv_start(&hv, NULL, 10000), 0);
+	guest_hv_start(&hv, xyl, guest);
 }
 
 static void
 teardown_hv_only(void)
 {
-	if (harness_skip_reason())
-		return;
 	ck_assert_int_ge(harness_hv_stop(&hv), 0);
+}
+
+/* Host services for the whole suite (unchecked fixture: runs in the
+ * parent, so teardown happens even when a test fails): xylem-hv from the
+ * harness, then `xyl host start` adds xenstored and the backends (the
+ * volume is attached to each guest as a read-only vbd). */
+static void
+setup(void)
+{
+	setup_hv_only();
+	guest_host(xyl, hv.rundir, "start");
+}
+
+static void
+teardown(void)
+{
+	guest_host(xyl, hv.rundir, "stop");
+	teardown_hv_only();
 }
 
 static char *
@@ -109,13 +87,7 @@ put_text(const char *name, const char *text)
 static int
 run_xyl(struct proc *p, char **args)
 {
-	char *argv[16] = {xyl};
-	int i;
-
-	for (i = 0; args[i] && i < 14; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	return proc_run(p, hv.rundir, argv, TOOL_TIMEOUT_MS);
+	return guest_xyl(p, xyl, hv.rundir, args, TOOL_TIMEOUT_MS);
 }
 
 static void put_data(const char *name, size_t len, int text);
@@ -158,20 +130,13 @@ make_volume(const char *vol, const char *kernel_name, const char *cmdline_name,
 static char *
 write_config(const char *name, const char *vol, const char *extra_lines)
 {
-	char *file, *path, *volp = rundir_path(vol);
-	FILE *f;
+	char *volp = rundir_path(vol);
+	char *path =
+		guest_cfg_write(hv.rundir, name,
+				"name = \"%s\"\nbootloader = \"svi\"\n"
+				"disk = [ \"%s,raw,xvda,r\" ]\nmemory = 64\n%s",
+				name, volp, extra_lines);
 
-	ck_assert(asprintf(&file, "%s.cfg", name) > 0);
-	path = rundir_path(file);
-	free(file);
-	f = fopen(path, "w");
-
-	ck_assert_ptr_nonnull(f);
-	fprintf(f,
-		"name = \"%s\"\nbootloader = \"svi\"\n"
-		"disk = [ \"%s,raw,xvda,r\" ]\nmemory = 64\n%s",
-		name, volp, extra_lines);
-	ck_assert_int_eq(fclose(f), 0);
 	free(volp);
 	return path;
 }
@@ -205,8 +170,6 @@ START_TEST(boots_from_volume)
 	char *cfg;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	/* The volume says app=idle; the config's extra wins (later key). */
 	make_volume("boot.svi", "kernel", "cmdline", "app=idle\n");
 	cfg = write_config("svi1", "boot.svi",
@@ -224,8 +187,6 @@ START_TEST(bootloader_args_pick_names)
 	char *cfg;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	make_volume("named.svi", "boot.elf", "args", "app=svicheck show=motd");
 	cfg = write_config("svi2", "named.svi",
 			   "bootloader_args = [ \"kernel=boot.elf\", "
@@ -292,8 +253,6 @@ START_TEST(damaged_volume_refused)
 	char *cfg, *vol;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	make_volume("bad.svi", "kernel", "cmdline", "app=svicheck");
 	damage_volume("bad.svi");
 	vol = rundir_path("bad.svi");
@@ -327,8 +286,6 @@ START_TEST(four_guests_share_a_volume)
 	char name[16], *cfg, *over;
 	int i, rc;
 
-	if (harness_skip_reason())
-		return;
 	make_volume("shared.svi", "kernel", "cmdline",
 		    "app=svicheck show=motd");
 	cfg = write_config("share", "shared.svi", "");
@@ -360,8 +317,6 @@ START_TEST(volume_attached_read_only)
 	struct proc p;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	make_volume("idle.svi", "kernel", "cmdline", "app=idle");
 	cfg = write_config("svidle", "idle.svi", "");
 	rc = run_xyl(&p, (char *[]){"create", cfg, NULL});
@@ -409,8 +364,6 @@ START_TEST(guest_reads_a_file)
 	char *cfg;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	make_volume("cat.svi", "kernel", "cmdline", "app=svicat name=motd");
 	cfg = write_config("svicat", "cat.svi", "");
 	rc = run_xyl(&p, (char *[]){"create", cfg, "-c", NULL});
@@ -437,8 +390,6 @@ START_TEST(guest_names_a_corrupted_entry)
 	char *cfg;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	make_volume("dmg.svi", "kernel", "cmdline", "app=svicheck");
 	damage_volume_at("dmg.svi", "log.txt");
 	cfg = write_config("svidmg", "dmg.svi", "");
@@ -462,8 +413,6 @@ START_TEST(guest_extracts_from_the_ramdisk)
 	FILE *f;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	make_volume("rd.svi", "kernel", "cmdline", "app=idle");
 	vol = rundir_path("rd.svi");
 	cfg = rundir_path("svird.cfg");
@@ -484,16 +433,12 @@ START_TEST(guest_extracts_from_the_ramdisk)
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+svi_boot_suite(void)
 {
 	Suite *s = suite_create("svi_boot");
 	TCase *tc = tcase_create("boot");
-	SRunner *sr;
-	int failed;
 
-	if (harness_skip_reason())
-		printf("svi_boot: skipped: %s\n", harness_skip_reason());
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, boots_from_volume);
@@ -509,9 +454,11 @@ main(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, guest_extracts_from_the_ramdisk);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
+}
+
+int
+main(void)
+{
+	return suite_main("svi_boot_test", svi_boot_suite);
 }

@@ -17,42 +17,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <xenstore.h>
 
+#include "guest.h"
 #include "harness.h"
 #include "proc.h"
+#include "suite.h"
 
 #define BOOT_TIMEOUT_MS 120000
 #define CMD_TIMEOUT_MS	30000
 
 static struct harness_hv hv;
 static pid_t xs_pid = -1;
-static char xyl[4096], guest[4096], check_bin[4096], sock_path[108];
-
-static int
-wait_socket(const char *path, int timeout_ms)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	for (int waited = 0; waited < timeout_ms; waited += 20) {
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		int ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-
-		close(fd);
-		if (ok)
-			return 0;
-		usleep(20000);
-	}
-	return -ETIMEDOUT;
-}
+static char xyl[GUEST_PATH_MAX], guest[GUEST_PATH_MAX], check_bin[4096],
+	sock_path[108];
 
 /* xylem-xenstored in the foreground beside the harness's xylem-hv; it
  * dies with this process (Check may end a failed test abruptly). */
@@ -73,7 +54,7 @@ xenstored_start(void)
 	}
 	snprintf(sock_path, sizeof(sock_path), "%s/xenstored/socket",
 		 hv.rundir);
-	ck_assert_int_eq(wait_socket(sock_path, 10000), 0);
+	ck_assert_int_eq(harness_wait_stream_socket(sock_path, 10000), 0);
 	setenv("XENSTORED_PATH", sock_path, 1);
 }
 
@@ -90,12 +71,10 @@ xenstored_stop(int sig)
 static void
 setup(void)
 {
-	ck_assert_int_eq(proc_bin_path("xyl", xyl, sizeof(xyl)), 0);
 	ck_assert_int_eq(
 		proc_bin_path("xylem-xs-check", check_bin, sizeof(check_bin)),
 		0);
-	ck_assert_int_eq(proc_guest_path(guest, sizeof(guest)), 0);
-	ck_assert_int_eq(harness_hv_start(&hv, NULL, 10000), 0);
+	guest_hv_start(&hv, xyl, guest);
 	xenstored_start();
 }
 
@@ -109,20 +88,13 @@ teardown(void)
 static char *
 write_config(const char *name, const char *cmdline, const char *on_reboot)
 {
-	char *path;
-	FILE *f;
-
-	ck_assert(asprintf(&path, "%s/%s.cfg", hv.rundir, name) > 0);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f,
+	return guest_cfg_write(
+		hv.rundir, name,
 		"name = \"%s\"\ntype = \"pvh\"\nkernel = \"%s\"\n"
 		"memory = 48\nvcpus = 1\ncmdline = \"%s\"\n"
 		"on_poweroff = \"destroy\"\non_crash = \"destroy\"\n"
 		"on_reboot = \"%s\"\n",
 		name, guest, cmdline, on_reboot);
-	ck_assert_int_eq(fclose(f), 0);
-	return path;
 }
 
 /* `xyl create <cfg> -c [-p]`, left running. */
@@ -400,19 +372,12 @@ START_TEST(schema_after_device_connect)
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+xenstore_guest_suite(void)
 {
 	Suite *s = suite_create("xenstore_guest");
 	TCase *tc = tcase_create("guests");
-	SRunner *sr;
-	int failed;
 
-	if (harness_skip_reason()) {
-		printf("skip: %s\n100%%: Checks: 0, Failures: 0, Errors: 0\n",
-		       harness_skip_reason());
-		return 0;
-	}
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, selftest_guest_uses_xenstore);
@@ -420,9 +385,11 @@ main(void)
 	tcase_add_test(tc, silent_xenstored_does_not_hang_the_guest);
 	tcase_add_test(tc, schema_after_device_connect);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
+}
+
+int
+main(void)
+{
+	return suite_main("xenstore_guest_test", xenstore_guest_suite);
 }

@@ -30,24 +30,6 @@ static char rundir[64] = "/tmp/xs-itest-XXXXXX";
 static char sock_path[100];
 static pid_t xs_pid = -1;
 
-static int
-wait_socket(int timeout_ms)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int waited, fd, ok;
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
-	for (waited = 0; waited < timeout_ms; waited += 20) {
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-		close(fd);
-		if (ok)
-			return 0;
-		usleep(20000);
-	}
-	return -ETIMEDOUT;
-}
-
 /* xylem-xenstored in the foreground, in its own process group. */
 static void
 daemon_start(void)
@@ -62,7 +44,7 @@ daemon_start(void)
 		      (char *)NULL);
 		_exit(127);
 	}
-	ck_assert_int_eq(wait_socket(10000), 0);
+	ck_assert_int_eq(harness_wait_stream_socket(sock_path, 10000), 0);
 	setenv("XENSTORED_PATH", sock_path, 1);
 }
 
@@ -584,7 +566,7 @@ START_TEST(test_guest_rings)
 	}
 	snprintf(sock_path, sizeof(sock_path), "%s/xenstored/socket",
 		 hv.rundir);
-	ck_assert_int_eq(wait_socket(10000), 0);
+	ck_assert_int_eq(harness_wait_stream_socket(sock_path, 10000), 0);
 	setenv("XENSTORED_PATH", sock_path, 1);
 	h = xs_open(0);
 	w = xs_open(0);

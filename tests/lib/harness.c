@@ -129,8 +129,8 @@ harness_skip_reason(void)
 	return NULL;
 }
 
-int
-harness_connect(const char *sock_path)
+static int
+harness_connect_type(const char *sock_path, int type)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd, rc;
@@ -138,7 +138,7 @@ harness_connect(const char *sock_path)
 	if (strlen(sock_path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sa.sun_path, sock_path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -147,6 +147,12 @@ harness_connect(const char *sock_path)
 		return rc;
 	}
 	return fd;
+}
+
+int
+harness_connect(const char *sock_path)
+{
+	return harness_connect_type(sock_path, SOCK_SEQPACKET);
 }
 
 static void
@@ -176,13 +182,13 @@ harness_hv_alive(struct harness_hv *h)
 	}
 }
 
-int
-harness_wait_socket(const char *sock_path, int timeout_ms)
+static int
+harness_wait_type(const char *sock_path, int type, int timeout_ms)
 {
 	int waited, fd;
 
 	for (waited = 0; waited <= timeout_ms; waited += 20) {
-		fd = harness_connect(sock_path);
+		fd = harness_connect_type(sock_path, type);
 		if (fd >= 0) {
 			close(fd);
 			return 0;
@@ -190,6 +196,18 @@ harness_wait_socket(const char *sock_path, int timeout_ms)
 		sleep_ms(20);
 	}
 	return -ETIMEDOUT;
+}
+
+int
+harness_wait_socket(const char *sock_path, int timeout_ms)
+{
+	return harness_wait_type(sock_path, SOCK_SEQPACKET, timeout_ms);
+}
+
+int
+harness_wait_stream_socket(const char *sock_path, int timeout_ms)
+{
+	return harness_wait_type(sock_path, SOCK_STREAM, timeout_ms);
 }
 
 static void
@@ -342,6 +360,24 @@ int
 harness_rm_rf(const char *path)
 {
 	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0 ? -errno : 0;
+}
+
+const char *
+harness_read_file(const char *path)
+{
+	static char buf[1 << 20];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n = 0;
+
+	if (fd >= 0) {
+		while (len < sizeof(buf) - 1 &&
+		       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+			len += (size_t)n;
+		close(fd);
+	}
+	buf[len] = '\0';
+	return buf;
 }
 
 /*

@@ -68,11 +68,17 @@ int harness_connect(const char *sock_path);
 
 /* Wait until path accepts a connection, up to timeout_ms. */
 int harness_wait_socket(const char *sock_path, int timeout_ms);
+/* Same for a SOCK_STREAM socket (xenstored's). */
+int harness_wait_stream_socket(const char *sock_path, int timeout_ms);
 
 /* Copy xylem-hv's log to stderr (for a failing test's diagnosis). */
 void harness_hv_dump_log(const struct harness_hv *h);
 
 /* Remove a directory tree (files and subdirectories). */
 int harness_rm_rf(const char *path);
+
+/* The content of path (its first 1 MiB), NUL-terminated, or "" if it
+ * cannot be read.  A static buffer: the next call overwrites it. */
+const char *harness_read_file(const char *path);
 
 #endif

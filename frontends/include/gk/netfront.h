@@ -95,6 +95,26 @@ int netfront_rx_check(const struct netif_rx_response *rsp,
 int netfront_tx_check(const struct netif_tx_response *rsp, const uint8_t *busy,
 		      uint32_t nr_busy);
 
+/*
+ * Following the backend (netfront_service, docs/netback.md): what a vif
+ * does about the states in xenstore.  live: our rings and grants are in
+ * use; be: the backend's state, fe: our directory's (XenbusStateUnknown,
+ * 0, when the node is missing).  A live vif closes when the backend
+ * closes or either directory goes; a closed one connects again when the
+ * toolstack attached it anew (ours Initialising, the backend InitWait).
+ */
+enum netfront_step {
+	NETFRONT_STAY = 0,
+	NETFRONT_CLOSE,	 /* stop using the rings, revoke, state Closed */
+	NETFRONT_REOPEN, /* attached again: a fresh connection */
+};
+enum netfront_step netfront_next_step(int live, uint32_t be, uint32_t fe);
+/* Revoke each non-zero ref of refs[0..n) with end_fn (gk_gnttab_end_access
+ * in the kernel); a revoked ref becomes 0, one the backend still has
+ * pinned (end_fn -EBUSY) stays.  Returns how many are left. */
+uint32_t netfront_revoke(grant_ref_t *refs, uint32_t n,
+			 int (*end_fn)(grant_ref_t ref));
+
 /* Packet clustering: hold TX packets until count packets are queued or
  * the first has waited wait_ns; count 1 = notify per packet. */
 struct netfront_cluster {
@@ -119,6 +139,8 @@ struct netfront_stats {
 	uint64_t tx_packets, tx_bytes, tx_errors, tx_full;
 	uint64_t rx_packets, rx_bytes, rx_errors, rx_bad;
 	uint64_t events;
+	uint64_t closes, reopens; /* the backend closed / attached again */
+	uint64_t grants_kept;	  /* still pinned at a close: pages leaked */
 };
 
 typedef void (*netfront_rx_fn)(void *arg, const uint8_t *frame, uint32_t len);
@@ -146,7 +168,14 @@ struct netfront {
 	uint8_t rx_posted[NETFRONT_RX_SLOTS];
 	uint16_t tx_next; /* a hint where to look for a free slot */
 	int use_coalesce;
-	int is_broken;
+	int is_broken; /* the backend broke the protocol: rings unused */
+	int is_closed; /* the backend closed it: rings gone, may come back */
+	/* Watches on the backend's state and our directory: the callback
+	 * only marks a change, netfront_service acts from the app's loop. */
+	int is_watching;
+	volatile int is_changed;
+	char be_watch[144]; /* be_dir + "/state", the path watched */
+	struct netfront_opts opts;
 	struct netfront_cluster cluster;
 	netfront_rx_fn rx_fn;
 	void *rx_arg;
@@ -170,7 +199,13 @@ void netfront_flush(struct netfront *nf);
 void netfront_poll(struct netfront *nf);
 /* Time the held packets must go out by, or 0. */
 uint64_t netfront_deadline(const struct netfront *nf);
-/* Closing -> Closed handshake, grants revoked. */
+/* Follow the backend after a watch fired: close the vif when the backend
+ * closes (or the toolstack removed it), connect it again when it is
+ * attached anew.  Call from the app's loop (net_wait_until does), never
+ * from an event handler.  Returns the step taken (NETFRONT_REOPEN only
+ * once connected again). */
+enum netfront_step netfront_service(struct netfront *nf);
+/* Closing -> Closed handshake, grants revoked, pages freed. */
 void netfront_close(struct netfront *nf);
 #endif
 

@@ -32,3 +32,7 @@ $(eval $(call unit_test,xyl_evlog_test,\
 
 $(eval $(call unit_test,dom0_log_test,\
 	tests/unit/dom0-tools/common/log_test.c $(DOM0_COMMON_SRCS),,))
+
+# dom0_daemon_test: the daemons' shared start-up (dom0-tools/common/daemon.c).
+$(eval $(call unit_test,dom0_daemon_test,\
+	tests/unit/dom0-tools/common/daemon_test.c $(DOM0_COMMON_SRCS),,))

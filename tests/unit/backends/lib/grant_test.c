@@ -2,7 +2,8 @@
  * tests/unit/backends/lib/grant_test.c: the dom0 grant library against
  * fake guest memory (a memfd laid out as xylem-hv does: RAM, then the
  * special area holding the grant frames): good grants, every hostile
- * entry, pin counting, frames that move, multi-page ring views.
+ * entry, pin counting, frames that move, multi-page ring views, ring
+ * grants a frontend revokes while they are mapped.
  */
 #include <check.h>
 #include <errno.h>
@@ -323,6 +324,29 @@ START_TEST(test_grantee_swapped_after_pin)
 }
 END_TEST
 
+/* A frontend that revokes its ring grants while they are mapped (ignoring
+ * the pins): the view stays guest RAM, unmapping only clears our bits,
+ * and the revoked grants cannot be mapped again. */
+START_TEST(test_ring_revoked_while_mapped)
+{
+	uint32_t grefs[2] = {80, 81};
+	struct be_ring_map m;
+
+	grant(80, GTF_permit_access, 0, 12);
+	grant(81, GTF_permit_access, 0, 13);
+	ck_assert_int_eq(be_grant_map_ring(&gt, grefs, 2, &m), 0);
+	memset(entry(80), 0, sizeof(struct grant_entry_v1));
+	entry(81)->flags = 0;
+	m.base[4096] = 'z'; /* still the guest's page, no fault */
+	ck_assert_int_eq(mem.base[13 * 4096], 'z');
+	be_grant_unmap_ring(&gt, &m);
+	ck_assert_uint_eq(entry(80)->flags, 0);
+	ck_assert_uint_eq(entry(81)->flags, 0);
+	ck_assert_int_eq(be_grant_map_ring(&gt, grefs, 2, &m), -EACCES);
+	ck_assert_ptr_null(m.base);
+}
+END_TEST
+
 static Suite *
 grant_suite(void)
 {
@@ -338,6 +362,7 @@ grant_suite(void)
 	tcase_add_test(tc, test_many_pins_grow_and_clear);
 	tcase_add_test(tc, test_frame_moves);
 	tcase_add_test(tc, test_copy_from);
+	tcase_add_test(tc, test_ring_revoked_while_mapped);
 	tcase_add_test(tc, test_ring_map_contiguous);
 	tcase_add_test(tc, test_fini_clears_pins);
 	tcase_add_test(tc, test_grantee_swapped_after_pin);

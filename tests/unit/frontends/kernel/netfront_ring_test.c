@@ -4,10 +4,14 @@
  * back-ring macros as the peer: requests and responses flow, the
  * notification decision (coalescing flag and req_event), a backend index
  * that passes our requests breaks the ring, hostile RX/TX responses are
- * refused, and the clustering trigger fires on count and on time.
+ * refused, and the clustering trigger fires on count and on time.  The
+ * decision to follow the backend's xenbus state (close, reopen) and the
+ * grant revocation at a close (busy grants kept, retried) too.
  */
 #include <check.h>
 #include <stdlib.h>
+
+#include <xen/io/xenbus.h>
 
 #include "gk/netfront.h"
 #include "xylem/coalesce.h"
@@ -149,6 +153,97 @@ START_TEST(cluster_trigger)
 }
 END_TEST
 
+START_TEST(follow_backend_state)
+{
+	/* Connected: only a closing or vanished backend, or our directory
+	 * removed, closes the vif. */
+	ck_assert_int_eq(netfront_next_step(1, XenbusStateConnected,
+					    XenbusStateConnected),
+			 NETFRONT_STAY);
+	ck_assert_int_eq(
+		netfront_next_step(1, XenbusStateClosing, XenbusStateConnected),
+		NETFRONT_CLOSE);
+	ck_assert_int_eq(
+		netfront_next_step(1, XenbusStateClosed, XenbusStateConnected),
+		NETFRONT_CLOSE); /* missed the Closing */
+	ck_assert_int_eq(
+		netfront_next_step(1, XenbusStateUnknown, XenbusStateConnected),
+		NETFRONT_CLOSE); /* directory removed */
+	ck_assert_int_eq(
+		netfront_next_step(1, XenbusStateConnected, XenbusStateUnknown),
+		NETFRONT_CLOSE);
+	/* Our own Closing (a broken ring) waits for the backend. */
+	ck_assert_int_eq(
+		netfront_next_step(1, XenbusStateConnected, XenbusStateClosing),
+		NETFRONT_STAY);
+	ck_assert_int_eq(netfront_next_step(1, XenbusStateInitWait,
+					    XenbusStateConnected),
+			 NETFRONT_STAY);
+	/* Closed: only a fresh attach that netback took reopens. */
+	ck_assert_int_eq(netfront_next_step(0, XenbusStateInitWait,
+					    XenbusStateInitialising),
+			 NETFRONT_REOPEN);
+	ck_assert_int_eq(netfront_next_step(0, XenbusStateInitialising,
+					    XenbusStateInitialising),
+			 NETFRONT_STAY); /* netback has not taken it yet */
+	ck_assert_int_eq(
+		netfront_next_step(0, XenbusStateUnknown, XenbusStateUnknown),
+		NETFRONT_STAY); /* removed: nothing to do */
+	ck_assert_int_eq(
+		netfront_next_step(0, XenbusStateClosed, XenbusStateClosed),
+		NETFRONT_STAY);
+	ck_assert_int_eq(
+		netfront_next_step(0, XenbusStateInitWait, XenbusStateClosed),
+		NETFRONT_STAY); /* not ours: we did not reset */
+	ck_assert_int_eq(netfront_next_step(0, XenbusStateConnected,
+					    XenbusStateInitialising),
+			 NETFRONT_STAY);
+}
+END_TEST
+
+/* A fake grant table: refs in busy[] are pinned by the backend. */
+static uint32_t fake_busy[4], fake_ended[64], fake_nr_ended;
+
+static int
+fake_end(grant_ref_t ref)
+{
+	for (unsigned i = 0; i < 4; i++)
+		if (fake_busy[i] == ref)
+			return -EBUSY;
+	if (ref >= 1000)
+		return -EINVAL; /* not ours any more: nothing to keep */
+	fake_ended[fake_nr_ended++] = ref;
+	return 0;
+}
+
+START_TEST(revoke_keeps_busy_grants)
+{
+	grant_ref_t refs[6] = {10, 0, 11, 12, 1001, 13};
+
+	fake_nr_ended = 0;
+	fake_busy[0] = 11;
+	fake_busy[1] = 13;
+	ck_assert_uint_eq(netfront_revoke(refs, 6, fake_end), 2);
+	ck_assert_uint_eq(refs[0], 0);
+	ck_assert_uint_eq(refs[1], 0);
+	ck_assert_uint_eq(refs[2], 11);
+	ck_assert_uint_eq(refs[3], 0);
+	ck_assert_uint_eq(refs[4], 0);
+	ck_assert_uint_eq(refs[5], 13);
+	ck_assert_uint_eq(fake_nr_ended, 2);
+	/* The backend lets go of one: the retry ends only that one. */
+	fake_busy[0] = 0;
+	ck_assert_uint_eq(netfront_revoke(refs, 6, fake_end), 1);
+	ck_assert_uint_eq(refs[2], 0);
+	ck_assert_uint_eq(fake_nr_ended, 3);
+	ck_assert_uint_eq(fake_ended[2], 11);
+	fake_busy[1] = 0;
+	ck_assert_uint_eq(netfront_revoke(refs, 6, fake_end), 0);
+	ck_assert_uint_eq(netfront_revoke(refs, 6, fake_end), 0);
+	ck_assert_uint_eq(fake_nr_ended, 4); /* each ref ended once */
+}
+END_TEST
+
 int
 main(void)
 {
@@ -163,6 +258,8 @@ main(void)
 	tcase_add_test(tc, rx_response_checks);
 	tcase_add_test(tc, tx_response_checks);
 	tcase_add_test(tc, cluster_trigger);
+	tcase_add_test(tc, follow_backend_state);
+	tcase_add_test(tc, revoke_keeps_busy_grants);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
