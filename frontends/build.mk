@@ -17,6 +17,7 @@ GUEST_SRCS := \
 	frontends/apps/selftest.c \
 	frontends/apps/selftest_evtchn.c \
 	frontends/apps/selftest_gnttab.c \
+	frontends/apps/selftest_runstate.c \
 	frontends/apps/selftest_xenstore.c \
 	frontends/apps/smptest.c \
 	frontends/apps/spin.c \

@@ -20,6 +20,7 @@ HV_SRCS += \
 	hypervisor/main.c \
 	hypervisor/memory.c \
 	hypervisor/pvh.c \
+	hypervisor/runstate.c \
 	hypervisor/smp.c \
 	hypervisor/stimer.c \
 	hypervisor/timer.c \

@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include <xen/xen.h>
+#include <xen/vcpu.h>
 #include <xen/hvm/hvm_vcpu.h>
 #include <xen/hvm/params.h>
 
@@ -102,6 +103,21 @@ struct vcpu {
 	bool timer_on_loop;    /* timer_fd added to hv->loop */
 	int64_t tsc_offset;    /* guest TSC - host TSC (measured) */
 	uint64_t runstate_gva; /* VCPUOP_register_runstate_memory_area */
+	/* Runstate (runstate.c): runstate_lock guards runstate and
+	 * runstate_gva; only the vCPU thread changes the state.  sregs_synced:
+	 * run->s.regs are this vCPU's (a KVM_RUN returned since the last
+	 * context load), so the software page walk may use them. */
+	pthread_mutex_t runstate_lock;
+	struct vcpu_runstate_info runstate;
+	bool runstate_bad; /* the area could not be written (logged once) */
+	bool sregs_synced;
+	/* The vCPU thread's /proc/thread-self/schedstat (opened by the thread
+	 * itself, once) and its last run_delay: time spent waiting for a
+	 * host CPU becomes RUNSTATE_runnable while an area is registered. */
+	bool runstate_stat_open;
+	int runstate_stat_fd;
+	bool runstate_wait_ok;
+	uint64_t runstate_waited_ns;
 	/* Under d->lock: the vCPU thread is (about to be) inside KVM_RUN. */
 	bool in_guest;
 	/* Scheduling (credit.c): the thread's id, published by the thread
@@ -148,6 +164,8 @@ struct domain {
 	 * getinfo and XENMEM_maximum_reservation.  No balloon: RAM never
 	 * grows towards it. */
 	_Atomic uint64_t max_mem_kib;
+	/* __HYPERVISOR_vm_assist: bit VMASST_TYPE_* set = enabled. */
+	_Atomic uint32_t vm_assist;
 
 	struct evtchn_table *evtchn; /* evtchn.c */
 	struct gnttab *gnttab;	     /* gnttab.c */

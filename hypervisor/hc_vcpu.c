@@ -15,6 +15,7 @@
 #include "evtchn.h"
 #include "hypercall.h"
 #include "memory.h"
+#include "runstate.h"
 #include "smp.h"
 #include "timer.h"
 
@@ -85,27 +86,28 @@ hc_periodic(struct vcpu *v, uint64_t arg)
 	return timer_set_periodic(v, t.period_ns);
 }
 
-/* Runstate: we report the vCPU as running since boot (no steal time
- * accounting yet); the area is written once at registration. */
+/* The area is written now through the caller's page tables and then by
+ * the target's thread at each state change (runstate.c).  As in Xen an
+ * address that does not translate is accepted: its writes are skipped. */
 static int64_t
 hc_register_runstate(struct vcpu *v, struct vcpu *target, uint64_t arg)
 {
 	struct vcpu_register_runstate_memory_area r;
-	struct vcpu_runstate_info info = {.state = RUNSTATE_running};
 	int rc = guest_copy_from(v, &r, arg, sizeof(r));
 
 	if (rc < 0)
 		return rc;
-	info.state_entry_time = domain_system_time_ns(v->d);
-	info.time[RUNSTATE_running] = info.state_entry_time;
-	if (r.addr.v) {
-		rc = guest_copy_to(v, (uint64_t)(uintptr_t)r.addr.v, &info,
-				   sizeof(info));
-		if (rc < 0)
-			return rc;
-	}
-	target->runstate_gva = (uint64_t)(uintptr_t)r.addr.v;
+	runstate_register(v, target, r.addr.p);
 	return 0;
+}
+
+static int64_t
+hc_get_runstate(struct vcpu *v, struct vcpu *target, uint64_t arg)
+{
+	struct vcpu_runstate_info info;
+
+	runstate_get(v, target, &info);
+	return guest_copy_to(v, arg, &info, sizeof(info));
 }
 
 static int64_t
@@ -140,6 +142,8 @@ hc_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg)
 		return hc_register_vcpu_info(v, target, arg);
 	case VCPUOP_register_runstate_memory_area:
 		return hc_register_runstate(v, target, arg);
+	case VCPUOP_get_runstate_info:
+		return hc_get_runstate(v, target, arg);
 	default:
 		break;
 	}

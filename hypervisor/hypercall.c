@@ -15,6 +15,7 @@
 #include "domain.h"
 #include "hypercall.h"
 #include "memory.h"
+#include "runstate.h"
 
 #define HC_PAGE	     4096ull
 #define X86_CR0_PG   (1ull << 31)
@@ -81,12 +82,19 @@ hc_grant_table_op_fn(struct vcpu *v, const uint64_t *a)
 	return hc_grant_table_op(v, a[0], a[1], a[2]);
 }
 
+static int64_t
+hc_vm_assist_fn(struct vcpu *v, const uint64_t *a)
+{
+	return hc_vm_assist(v, a[0], a[1]);
+}
+
 static const hc_fn hc_table[] = {
 	[__HYPERVISOR_set_timer_op] = hc_set_timer_op_fn,
 	[__HYPERVISOR_memory_op] = hc_memory_op_fn,
 	[__HYPERVISOR_xen_version] = hc_xen_version_fn,
 	[__HYPERVISOR_console_io] = hc_console_io_fn,
 	[__HYPERVISOR_grant_table_op] = hc_grant_table_op_fn,
+	[__HYPERVISOR_vm_assist] = hc_vm_assist_fn,
 	[__HYPERVISOR_vcpu_op] = hc_vcpu_op_fn,
 	[__HYPERVISOR_sched_op] = hc_sched_op_fn,
 	[__HYPERVISOR_event_channel_op] = hc_event_channel_op_fn,

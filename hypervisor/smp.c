@@ -175,8 +175,10 @@ smp_load_ctx(struct vcpu *v, const struct vcpu_hvm_x86_64 *c)
 	    ioctl(v->fd, KVM_SET_REGS, &regs) < 0 ||
 	    ioctl(v->fd, KVM_SET_MP_STATE, &mp) < 0)
 		return -errno;
-	/* The sync-regs copy in kvm_run is stale now: never write it back. */
+	/* The sync-regs copy in kvm_run is stale now: never write it back,
+	 * nor walk page tables with it (runstate.c) until the next exit. */
 	v->run->kvm_dirty_regs = 0;
+	v->sregs_synced = false;
 	return 0;
 }
 

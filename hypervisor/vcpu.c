@@ -25,6 +25,7 @@
 #include "hv.h"
 #include "hypercall.h"
 #include "kvm.h"
+#include "runstate.h"
 #include "smp.h"
 #include "timer.h"
 #include "vcpu.h"
@@ -60,6 +61,7 @@ vcpu_init(struct domain *d, struct vcpu *v, uint32_t id)
 	v->id = id;
 	v->fd = v->wake_fd = v->timer_fd = -1;
 	pthread_mutex_init(&v->timer_lock, NULL);
+	runstate_vcpu_init(v);
 	rc = kvm_vcpu_create(d->hv, d->vm_fd, id, &v->fd, &v->run);
 	if (rc < 0)
 		return rc;
@@ -93,6 +95,7 @@ vcpu_fini(struct vcpu *v)
 	v->run = NULL;
 	v->fd = v->wake_fd = -1;
 	pthread_mutex_destroy(&v->timer_lock);
+	runstate_vcpu_fini(v);
 }
 
 static void
@@ -159,6 +162,7 @@ vcpu_block(struct vcpu *v, uint64_t deadline_ns, const uint32_t *ports,
 	struct pollfd pfd[2] = {{.fd = v->wake_fd, .events = POLLIN},
 				{.fd = v->timer_fd, .events = POLLIN}};
 	uint64_t drain;
+	bool slept = false;
 
 	if (read(v->wake_fd, &drain, sizeof(drain)) < 0) {
 		/* EAGAIN: nothing stale */
@@ -180,6 +184,12 @@ vcpu_block(struct vcpu *v, uint64_t deadline_ns, const uint32_t *ports,
 		if (nr_ports &&
 		    (timeout_ms < 0 || timeout_ms > VCPU_POLL_RECHECK_MS))
 			timeout_ms = VCPU_POLL_RECHECK_MS;
+		/* Blocked only once we really sleep; running again when the
+		 * thread next enters the guest (vcpu_thread). */
+		if (!slept) {
+			runstate_set(v, RUNSTATE_blocked);
+			slept = true;
+		}
 		if (poll(pfd, 2, timeout_ms) <= 0)
 			continue;
 		if ((pfd[0].revents & POLLIN) &&
@@ -204,15 +214,41 @@ vcpu_runnable(struct vcpu *v)
 	       !v->is_offlined && !v->d->is_throttled;
 }
 
+/* Under d->lock, v not runnable: its runstate while it waits.  Held
+ * back by the cap: runnable; blocked stays blocked (it dominates, as in
+ * Xen); else (down, offlined, paused, shut down) offline. */
+static int
+vcpu_idle_runstate(struct vcpu *v)
+{
+	struct domain *d = v->d;
+
+	if (d->state == DOMAIN_RUNNING && atomic_load(&v->is_up) &&
+	    !v->is_offlined && d->is_throttled)
+		return RUNSTATE_runnable;
+	if (v->runstate.state == RUNSTATE_blocked)
+		return RUNSTATE_blocked;
+	return RUNSTATE_offline;
+}
+
 /* Wait until v may run; false when the domain is dying. */
 static bool
 vcpu_wait_runnable(struct vcpu *v)
 {
 	struct domain *d = v->d;
 	bool alive = true;
+	int idle;
 
 	pthread_mutex_lock(&d->lock);
 	while (!vcpu_runnable(v)) {
+		/* Publish the state before a pauser sees us out of the guest;
+		 * guest memory is written without d->lock. */
+		idle = vcpu_idle_runstate(v);
+		if (idle != v->runstate.state) {
+			pthread_mutex_unlock(&d->lock);
+			runstate_set(v, idle);
+			pthread_mutex_lock(&d->lock);
+			continue;
+		}
 		if (v->in_guest) {
 			v->in_guest = false;
 			pthread_cond_broadcast(&d->cond);
@@ -434,10 +470,12 @@ vcpu_thread(void *arg)
 			continue;
 		}
 		callback_before_run(v);
+		runstate_set(v, RUNSTATE_running);
 		uint64_t t0 = vcpu_now_ns();
 		atomic_store(&v->run_start_ns, t0);
 		int rc = ioctl(v->fd, KVM_RUN, 0);
 		atomic_store(&v->run_start_ns, 0);
+		v->sregs_synced = true;
 		v->cpu_time_ns += vcpu_now_ns() - t0;
 		if (rc < 0) {
 			v->maybe_halted = errno == EINTR;

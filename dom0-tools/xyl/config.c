@@ -193,12 +193,22 @@ check_memory(struct cfgsrc *s, struct config *c)
 	c->maxmem_mib = c->memory_mib;
 	if (s->nr_errors > errors_before)
 		return; /* memory is wrong: comparing maxmem says nothing */
-	r = config_src_long(s, "maxmem", &maxmem);
-	if (r == 0 && (maxmem < 0 || (uint64_t)maxmem != c->memory_mib))
+	/* As xl.cfg: maxmem is at least memory.  Above it the domain starts
+	 * with memory and reports maxmem as its maximum (no balloon: its RAM
+	 * never grows towards it). */
+	if (config_src_long(s, "maxmem", &maxmem) != 0)
+		return;
+	if (maxmem < 0 || (uint64_t)maxmem < c->memory_mib)
 		config_src_error(s, "maxmem",
-				 "%ld MiB differs from memory (%llu MiB); "
-				 "ballooning is not supported yet",
+				 "%ld MiB is below memory (%llu MiB); maxmem "
+				 "must be equal to or greater than memory",
 				 maxmem, (unsigned long long)c->memory_mib);
+	else if ((unsigned long)maxmem > CONFIG_MEMORY_MAX_MIB)
+		config_src_error(s, "maxmem",
+				 "%ld MiB is out of range (memory to %llu MiB)",
+				 maxmem, CONFIG_MEMORY_MAX_MIB);
+	else
+		c->maxmem_mib = (uint64_t)maxmem;
 }
 
 static void

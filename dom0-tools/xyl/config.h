@@ -42,7 +42,7 @@ struct config {
 	char *ramdisk; /* absolute path or NULL */
 	char *cmdline; /* final command line: cmdline, or root= + extra */
 	uint64_t memory_mib;
-	uint64_t maxmem_mib; /* equals memory_mib (ballooning: later) */
+	uint64_t maxmem_mib; /* >= memory_mib: the domain's maximum */
 	uint32_t vcpus;
 	bool has_uuid;
 	uint8_t uuid[16];

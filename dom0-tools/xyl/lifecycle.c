@@ -52,6 +52,26 @@ open_image(const struct config *cfg, const char *what, const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
+/* maxmem above memory: the new domain's maximum, set before it first
+ * runs (it stays paused until the caller unpauses it).  On failure the
+ * domain is destroyed. */
+static int
+build_max_mem(struct xylctl *c, const struct config *cfg, xyl_domid_t domid)
+{
+	char what[XYL_NAME_MAX + 32];
+	int r;
+
+	if (cfg->maxmem_mib <= cfg->memory_mib)
+		return 0;
+	r = xylctl_domain_set_max_mem(c, domid, cfg->maxmem_mib * 1024);
+	if (r < 0) {
+		snprintf(what, sizeof(what), "create %s: maxmem", cfg->name);
+		xyl_report(c, what, r);
+		xylctl_domain_destroy(c, domid);
+	}
+	return r;
+}
+
 int
 lifecycle_build(struct xyl *x, struct xylctl *c, const struct config *cfg,
 		xyl_domid_t *domid)
@@ -97,6 +117,9 @@ lifecycle_build(struct xyl *x, struct xylctl *c, const struct config *cfg,
 		xyl_report(c, what, r);
 		goto out;
 	}
+	r = build_max_mem(c, cfg, *domid); /* failure: destroyed */
+	if (r < 0)
+		goto out;
 	console_setup(c, *domid); /* failure: the guest keeps console_io */
 	r = xsdomain_introduce(x, c, cfg, *domid); /* failure: destroyed */
 	if (r < 0)

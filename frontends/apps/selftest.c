@@ -436,6 +436,7 @@ gk_app_selftest(const char *cmdline)
 	uint64_t slack_us = ST_DEFAULT_SLACK_US;
 
 	gk_cmdline_get_u64(cmdline, "timer_slack_us", &slack_us);
+	gk_cmdline_get_u64(cmdline, "runstate_pause_probe", &t.pause_probe);
 	if (slack_us > 3600ull * 1000000)
 		slack_us = 3600ull * 1000000;
 	t.slack_ns = slack_us * 1000;
@@ -446,6 +447,7 @@ gk_app_selftest(const char *cmdline)
 	test_memory(&t);
 	test_hvm(&t);
 	test_vcpu(&t);
+	st_test_runstate(&t);
 	st_test_evtchn(&t, &idle_port);
 	st_test_sched(&t, idle_port);
 	st_test_gnttab(&t);

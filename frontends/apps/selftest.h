@@ -23,9 +23,10 @@ struct st {
 	unsigned int failed;
 	domid_t domid;	   /* learned from an unbound port's status */
 	uint64_t slack_ns; /* how late a timer may be (timer_slack_us=) */
+	uint64_t pause_probe; /* runstate_pause_probe=1: wait to be paused */
 };
 
-#define ST_DEFAULT_SLACK_US 2000
+#define ST_DEFAULT_SLACK_US 5000
 
 __attribute__((format(printf, 3, 4))) void st_check(struct st *t, int ok,
 						    const char *fmt, ...);
@@ -48,5 +49,7 @@ void st_test_sched(struct st *t, evtchn_port_t idle_port);
 void st_test_gnttab(struct st *t);
 /* Xenstore, iff the store ring is connected (selftest_xenstore.c). */
 void st_test_xenstore(struct st *t);
+/* vm_assist and the runstate area (selftest_runstate.c). */
+void st_test_runstate(struct st *t);
 
 #endif

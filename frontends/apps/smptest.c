@@ -3,7 +3,8 @@
  * (VCPUOP_initialise/up, kernel/smp.c), checks the vCPU ops' error
  * paths, runs a CPU-bound job on all vCPUs at once, checks each result
  * against the boot vCPU's own computation, takes an AP down and up
- * again, and ends with "N passed, N failed".  iters=N sets the job size;
+ * again (idle, then while it runs: its runstate goes offline), and ends
+ * with "N passed, N failed".  iters=N sets the job size;
  * pingpong=N then bounces an IPI N times between vCPUs 0 and 1 and prints
  * "bench: smp_ipi_rtt_ns=" (the scheduler benchmark pins them).
  */
@@ -178,6 +179,60 @@ smptest_down_up(struct smptest *t, uint64_t iters)
 		      "vcpu 1 works after down/up: %ld", rc);
 }
 
+struct smptest_spin {
+	uint32_t started, stop;
+};
+
+static void
+smptest_spin(uint32_t vcpu, void *arg)
+{
+	struct smptest_spin *s = arg;
+
+	(void)vcpu;
+	__atomic_store_n(&s->started, 1, __ATOMIC_SEQ_CST);
+	while (!__atomic_load_n(&s->stop, __ATOMIC_SEQ_CST))
+		;
+}
+
+/* Runstate of an AP taken down while it runs: offline (its thread notes
+ * it on leaving the guest), offline time growing while down; after up it
+ * finishes its job. */
+static void
+smptest_runstate_offline(struct smptest *t)
+{
+	struct smptest_spin s = {0};
+	struct vcpu_runstate_info r0 = {0}, r1 = {0};
+	uint64_t t0 = gk_time_now_ns(), grew;
+	long rc;
+
+	if (gk_smp_run(1, smptest_spin, &s) < 0) {
+		smptest_check(t, 0, "runstate: vcpu 1 not ready");
+		return;
+	}
+	while (!__atomic_load_n(&s.started, __ATOMIC_SEQ_CST) &&
+	       gk_time_now_ns() - t0 < SMPTEST_TIMEOUT_NS)
+		;
+	rc = gk_hc_vcpu_op(VCPUOP_down, 1, 0);
+	do
+		rc |= gk_hc_vcpu_op(VCPUOP_get_runstate_info, 1, &r0);
+	while (rc == 0 && r0.state != RUNSTATE_offline &&
+	       gk_time_now_ns() - t0 < SMPTEST_TIMEOUT_NS);
+	gk_sleep_ns(20 * GK_NS_PER_MS);
+	rc |= gk_hc_vcpu_op(VCPUOP_get_runstate_info, 1, &r1);
+	grew = r1.time[RUNSTATE_offline] - r0.time[RUNSTATE_offline];
+	smptest_check(t,
+		      rc == 0 && r0.state == RUNSTATE_offline &&
+			      r1.state == RUNSTATE_offline &&
+			      grew >= 19 * GK_NS_PER_MS,
+		      "runstate: vcpu 1 down while running: offline, %llu us "
+		      "more over a 20 ms sleep",
+		      (unsigned long long)(grew / 1000));
+	rc = gk_hc_vcpu_op(VCPUOP_up, 1, 0);
+	__atomic_store_n(&s.stop, 1, __ATOMIC_SEQ_CST);
+	smptest_check(t, rc == 0 && gk_smp_wait(1, SMPTEST_TIMEOUT_NS) == 0,
+		      "runstate: vcpu 1 up again finishes its job: %ld", rc);
+}
+
 struct smptest_pp {
 	uint64_t count;
 	evtchn_port_t ap_port, bsp_port;
@@ -265,6 +320,8 @@ gk_app_smptest(const char *cmdline)
 	smptest_run_all(t, nr, iters);
 	if (nr > 1 && gk_smp_is_ready(1))
 		smptest_down_up(t, iters);
+	if (nr > 1 && gk_smp_is_ready(1))
+		smptest_runstate_offline(t);
 	if (pingpong && nr > 1 && gk_smp_is_ready(1))
 		smptest_pingpong(t, pingpong);
 	gk_info("%u passed, %u failed\n", t->passed, t->failed);

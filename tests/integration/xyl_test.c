@@ -3,7 +3,9 @@
  * event stream against a live xylem-hv (started by the harness) with real
  * guests: every verb's success and error path, hooks in order with their
  * environment, a vetoing and a hanging hook, on_crash restart stopping at
- * the limit, rename-restart, and `xyl events --json` seeing a guest's life.
+ * the limit, rename-restart, and `xyl events --json` seeing a guest's life,
+ * maxmem from the config reaching the guest, and a pause seen by the
+ * guest as offline runstate time.
  */
 #include <check.h>
 #include <errno.h>
@@ -429,6 +431,71 @@ START_TEST(mem_max_reaches_the_guest)
 }
 END_TEST
 
+/* maxmem above memory in the config: the domain is created with that
+ * maximum, list -l shows it and the selftest reads it (128 MiB = 32768
+ * pages) while its RAM stays 32 MiB; maxmem below memory is refused. */
+START_TEST(maxmem_in_config_reaches_the_guest)
+{
+	char *cfg = write_config("mx1", "app=selftest timer_slack_us=2000000",
+				 "maxmem = 128");
+	char *bad = write_config("mx2", "app=idle", "maxmem = 16");
+	char *argv[] = {xyl, "create", "-p", "-c", cfg, NULL};
+	struct proc p;
+	int rc;
+
+	expect(1, "maxmem: 16 MiB is below memory (32 MiB)", "create", bad,
+	       NULL, NULL);
+	expect(1, "no such domain", "list", "mx2", NULL, NULL);
+	ck_assert_int_eq(proc_start(&p, hv.rundir, argv), 0);
+	for (int i = 0;
+	     i < 1200 && xyl_run(NULL, "domid", "mx1", NULL, NULL, NULL) != 0;
+	     i++)
+		usleep(100000);
+	expect(0, "\"max_mem_kib\": 131072", "list", "-l", "mx1", NULL);
+	expect(0, "\"mem_kib\": 32768", "list", "-l", "mx1", NULL);
+	expect(0, NULL, "unpause", "mx1", NULL, NULL);
+	rc = proc_wait(&p, GUEST_TIMEOUT_MS);
+	ck_assert_msg(rc == 0, "xyl create -c exit %d: %s", rc, p.out);
+	ck_assert_msg(strstr(p.out, "maximum_reservation: 32768 pages"),
+		      "guest did not see maxmem:\n%s", p.out);
+	ck_assert_msg(strstr(p.out, "current_reservation: 8192 pages"),
+		      "guest RAM is not memory:\n%s", p.out);
+	ck_assert_msg(strstr(p.out, " passed, 0 failed"), "%s", p.out);
+	proc_free(&p);
+	free(bad);
+	free(cfg);
+}
+END_TEST
+
+/* xyl pause of a running guest: its vCPU's runstate goes offline for the
+ * pause (the selftest spins until it sees >= 100 ms of offline time). */
+START_TEST(pause_shows_in_the_guest_runstate)
+{
+	char *cfg = write_config("rs1",
+				 "app=selftest timer_slack_us=2000000 "
+				 "runstate_pause_probe=1",
+				 NULL);
+	char *argv[] = {xyl, "create", "-c", cfg, NULL};
+	struct proc p;
+	int rc;
+
+	ck_assert_int_eq(proc_start(&p, hv.rundir, argv), 0);
+	ck_assert_msg(proc_wait_output(&p, "runstate: pause me now",
+				       GUEST_TIMEOUT_MS) == 0,
+		      "no pause prompt:\n%s", p.out);
+	expect(0, NULL, "pause", "rs1", NULL, NULL);
+	usleep(300000);
+	expect(0, NULL, "unpause", "rs1", NULL, NULL);
+	rc = proc_wait(&p, GUEST_TIMEOUT_MS);
+	ck_assert_msg(rc == 0, "xyl create -c exit %d: %s", rc, p.out);
+	ck_assert_msg(strstr(p.out, "ok: runstate: paused by the toolstack"),
+		      "guest did not see the pause as offline:\n%s", p.out);
+	ck_assert_msg(strstr(p.out, " passed, 0 failed"), "%s", p.out);
+	proc_free(&p);
+	free(cfg);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -454,6 +521,8 @@ main(void)
 	tcase_add_test(tc, rename_restart_preserves_the_old_domain);
 	tcase_add_test(tc, events_json_sees_a_guest_life);
 	tcase_add_test(tc, mem_max_reaches_the_guest);
+	tcase_add_test(tc, maxmem_in_config_reaches_the_guest);
+	tcase_add_test(tc, pause_shows_in_the_guest_runstate);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

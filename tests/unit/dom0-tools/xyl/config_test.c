@@ -188,6 +188,32 @@ START_TEST(test_overrides)
 }
 END_TEST
 
+/* maxmem above memory is the domain's maximum; an override of memory
+ * alone keeps maxmem = memory when maxmem is not given. */
+START_TEST(test_maxmem_above_memory)
+{
+	char *ov[] = {"maxmem=512"};
+	struct config c;
+
+	ck_assert_int_eq(parse("name=\"a\"\nkernel=\"/k\"\nmemory=64\n"
+			       "maxmem=128\n",
+			       NULL, 0, &c),
+			 0);
+	ck_assert_uint_eq(c.memory_mib, 64);
+	ck_assert_uint_eq(c.maxmem_mib, 128);
+	config_free(&c);
+	ck_assert_int_eq(
+		parse("name=\"a\"\nkernel=\"/k\"\nmemory=64\n", ov, 1, &c), 0);
+	ck_assert_uint_eq(c.maxmem_mib, 512);
+	config_free(&c);
+	ck_assert_int_eq(
+		parse("name=\"a\"\nkernel=\"/k\"\nmemory=96\n", NULL, 0, &c),
+		0);
+	ck_assert_uint_eq(c.maxmem_mib, 96);
+	config_free(&c);
+}
+END_TEST
+
 START_TEST(test_override_errors_name_the_command_line)
 {
 	char *ov[] = {"vcpus=2", "vcpus=99"};
@@ -356,6 +382,7 @@ config_suite(void)
 	tcase_add_test(good, test_relative_disks);
 	tcase_add_test(good, test_cmdline_rules);
 	tcase_add_test(good, test_overrides);
+	tcase_add_test(good, test_maxmem_above_memory);
 	suite_add_tcase(s, good);
 	tcase_add_checked_fixture(bad, setup, teardown);
 	tcase_add_test(bad, test_override_errors_name_the_command_line);
