@@ -6,6 +6,7 @@
  * channels.  Trust boundary: the backend's xenstore keys, parsed strictly
  * and bounded here.  The data path is kernel/blkfront_io.c.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <xen/xen.h>
@@ -413,33 +414,58 @@ blkfront_connect(struct blkfront_dev *b, const struct gk_blk_opts *o)
 	return rc;
 }
 
-void
-blkfront_slot_release(struct blkfront_slot *s)
+/* End access to refs[0..n) (0: none).  False if the backend still
+ * holds one: its pages must then never be reused (Xen's rule; a page
+ * freed while mapped would hand our later data to the backend). */
+static bool
+blkfront_end_all(const grant_ref_t *refs, uint32_t n)
 {
-	for (uint32_t i = 0; s->pool && i < s->nr_pool; i++)
-		gk_gnttab_end_access(s->pool_grefs[i]);
-	blkfront_pages_free(s->pool, s->nr_pool);
-	s->pool = 0;
-	if (s->indirect) {
-		gk_gnttab_end_access(s->indirect_gref);
-		blkfront_pages_free(s->indirect, 1);
-		s->indirect = 0;
+	bool all = true;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (refs[i] && gk_gnttab_end_access(refs[i]) == -EBUSY)
+			all = false;
+	return all;
+}
+
+/* Free pages whose grants ended, or leak them (counted) if not. */
+static void
+blkfront_pages_release(struct blkfront_dev *b, void *p, uint32_t nr,
+		       const grant_ref_t *refs, uint32_t nr_refs)
+{
+	if (!p)
+		return;
+	if (blkfront_end_all(refs, nr_refs)) {
+		blkfront_pages_free(p, nr);
+		return;
 	}
+	b->leaked_pages += nr;
+	gk_err("blkfront: vbd %u: backend still maps %u page(s): kept\n",
+	       b->info.devid, nr);
+}
+
+void
+blkfront_slot_release(struct blkfront_dev *b, struct blkfront_slot *s)
+{
+	blkfront_pages_release(b, s->pool, s->nr_pool, s->pool_grefs,
+			       s->nr_pool);
+	s->pool = 0;
+	if (s->indirect)
+		blkfront_pages_release(b, s->indirect, 1, &s->indirect_gref, 1);
+	s->indirect = 0;
 }
 
 static void
-blkfront_queue_free(struct blkfront_queue *q)
+blkfront_queue_free(struct blkfront_dev *b, struct blkfront_queue *q)
 {
 	if (q->port) {
 		gk_evtchn_clear_handler(&gk.evtchn, q->port);
 		gk_evtchn_close(q->port);
 	}
 	for (uint32_t i = 0; q->slots && i < q->nr_slots; i++)
-		blkfront_slot_release(&q->slots[i]);
-	for (uint32_t i = 0; q->sring && i < q->nr_pages; i++)
-		if (q->ring_grefs[i])
-			gk_gnttab_end_access(q->ring_grefs[i]);
-	blkfront_pages_free(q->sring, q->nr_pages);
+		blkfront_slot_release(b, &q->slots[i]);
+	blkfront_pages_release(b, q->sring, q->nr_pages, q->ring_grefs,
+			       q->nr_pages);
 	gk_free(q->expect);
 	gk_free(q->slots);
 	memset(q, 0, sizeof(*q));
@@ -455,7 +481,7 @@ blkfront_free(struct blkfront_dev *b)
 		}
 	}
 	for (uint32_t i = 0; i < BLKFRONT_MAX_QUEUES; i++)
-		blkfront_queue_free(&b->queues[i]);
+		blkfront_queue_free(b, &b->queues[i]);
 	gk_profile_teardown(&b->prof);
 	gk_free(b);
 }

@@ -139,7 +139,9 @@ struct blkfront_dev {
 	int is_broken;
 	int is_raw;
 	uint64_t errors, bounced, leaked_grants;
-	uint64_t rekicks; /* notifications repeated after a quiet second */
+	uint64_t
+		leaked_pages; /* kept at close: the backend still mapped them */
+	uint64_t rekicks;     /* notifications repeated after a quiet second */
 	struct gk_profile prof; /* issue 7: per-request stage stamps */
 };
 
@@ -148,8 +150,9 @@ struct blkfront_dev {
 void blkfront_queue_consume(struct blkfront_queue *q);
 /* Fail everything in flight with -ENODEV and mark the device closed. */
 void blkfront_dev_break(struct blkfront_dev *b, const char *why);
-/* blkfront.c: free a slot's kept pages and grants. */
-void blkfront_slot_release(struct blkfront_slot *s);
+/* blkfront.c: free a slot's kept pages and grants (pages the backend
+ * still maps are kept, counted in leaked_pages). */
+void blkfront_slot_release(struct blkfront_dev *b, struct blkfront_slot *s);
 #endif
 
 #endif
