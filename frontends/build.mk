@@ -53,6 +53,7 @@ GUEST_SRCS := \
 	frontends/kernel/trap.c \
 	frontends/kernel/xenbus.c \
 	frontends/kernel/xenbus_control.c \
+	frontends/kernel/xenbus_keys.c \
 	frontends/kernel/xenbus_wire.c \
 	frontends/lib/printf.c \
 	frontends/lib/string.c \

@@ -60,7 +60,7 @@ smp_vcpu_initialise(struct vcpu *target, const struct vcpu_hvm_context *ctx)
 		goto out;
 	}
 	rc = ctx->mode == VCPU_HVM_MODE_32B
-		     ? -EOPNOTSUPP /* TODO(issue 8): 32-bit starts */
+		     ? -EOPNOTSUPP /* refused: docs/abi.md, "vCPUs" */
 		     : smp_check_ctx64(d, &ctx->cpu_regs.x86_64);
 	if (rc < 0)
 		goto out;

@@ -73,6 +73,8 @@ void svi_close(struct svi_volume *v);
 
 /* Receives extracted bytes in order; returns 0 or -errno (stops). */
 typedef int (*svi_sink_fn)(void *arg, const void *buf, size_t len);
+/* A sink that writes everything to the file descriptor *(int *)arg. */
+int svi_fd_sink(void *arg, const void *buf, size_t len);
 
 /*
  * Read entry f, inflate it if compressed, check its size and CRC, and

@@ -321,3 +321,22 @@ svi_extract_mem(struct svi_volume *v, const struct svi_file *f,
 	*buf = m.buf;
 	return 0;
 }
+
+int
+svi_fd_sink(void *arg, const void *buf, size_t len)
+{
+	int fd = *(int *)arg;
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

@@ -79,20 +79,30 @@ req_missing(struct store_conn *c, struct store_tree *tree, const char *path)
 								 : -ENOENT;
 }
 
+/* The request's node, present and readable by the caller: what READ,
+ * DIRECTORY, DIRECTORY_PART and GET_PERMS need. */
 static int
-do_read(struct store_conn *c, struct store_req *req)
+req_readable_node(struct store_conn *c, const struct store_req *req,
+		  struct store_node **n)
 {
 	char path[XENSTORE_ABS_PATH_MAX + 1];
 	struct store_tree *tree;
 	struct store_txn *txn;
-	struct store_node *n;
-	int r = req_node(c, req, path, &tree, &txn, &n);
+	int r = req_node(c, req, path, &tree, &txn, n);
 
 	if (r < 0)
 		return r;
-	if (!n)
+	if (!*n)
 		return req_missing(c, tree, path);
-	r = store_perm_check(n, &c->who, STORE_PERM_READ);
+	return store_perm_check(*n, &c->who, STORE_PERM_READ);
+}
+
+static int
+do_read(struct store_conn *c, struct store_req *req)
+{
+	struct store_node *n;
+	int r = req_readable_node(c, req, &n);
+
 	if (r < 0)
 		return r;
 	store_conn_reply(c, req, n->value, n->value_len);
@@ -188,32 +198,16 @@ do_rm(struct store_conn *c, struct store_req *req)
 	return r;
 }
 
+/* The whole child list in one reply. */
 static int
-do_directory(struct store_conn *c, struct store_req *req)
+directory_reply(struct store_conn *c, struct store_req *req,
+		const struct store_node *n, const char *list, size_t len)
 {
-	char path[XENSTORE_ABS_PATH_MAX + 1], *list;
-	struct store_tree *tree;
-	struct store_txn *txn;
-	struct store_node *n;
-	size_t len;
-	int r = req_node(c, req, path, &tree, &txn, &n);
-
-	if (r < 0)
-		return r;
-	if (!n)
-		return req_missing(c, tree, path);
-	r = store_perm_check(n, &c->who, STORE_PERM_READ);
-	if (r < 0)
-		return r;
-	r = store_children(n, &list, &len);
-	if (r < 0)
-		return r;
+	(void)n;
 	if (len > XENSTORE_PAYLOAD_MAX)
-		r = -E2BIG;
-	else
-		store_conn_reply(c, req, list, (uint32_t)len);
-	free(list);
-	return r;
+		return -E2BIG;
+	store_conn_reply(c, req, list, (uint32_t)len);
+	return 0;
 }
 
 /* Children from byte offset args[1], after "<gen>\0"; a last chunk ends
@@ -249,47 +243,51 @@ directory_part_reply(struct store_conn *c, struct store_req *req,
 	return 0;
 }
 
+typedef int children_reply_fn(struct store_conn *c, struct store_req *req,
+			      const struct store_node *n, const char *list,
+			      size_t len);
+
+/* DIRECTORY and DIRECTORY_PART: the node's children, answered by reply. */
 static int
-do_directory_part(struct store_conn *c, struct store_req *req)
+req_children(struct store_conn *c, struct store_req *req,
+	     children_reply_fn *reply)
 {
-	char path[XENSTORE_ABS_PATH_MAX + 1], *list;
-	struct store_tree *tree;
-	struct store_txn *txn;
 	struct store_node *n;
 	size_t len;
-	int r = req_node(c, req, path, &tree, &txn, &n);
+	char *list;
+	int r = req_readable_node(c, req, &n);
 
-	if (r < 0)
-		return r;
-	if (!n)
-		return req_missing(c, tree, path);
-	r = store_perm_check(n, &c->who, STORE_PERM_READ);
 	if (r < 0)
 		return r;
 	r = store_children(n, &list, &len);
 	if (r < 0)
 		return r;
-	r = directory_part_reply(c, req, n, list, len);
+	r = reply(c, req, n, list, len);
 	free(list);
 	return r;
 }
 
 static int
+do_directory(struct store_conn *c, struct store_req *req)
+{
+	return req_children(c, req, directory_reply);
+}
+
+static int
+do_directory_part(struct store_conn *c, struct store_req *req)
+{
+	return req_children(c, req, directory_part_reply);
+}
+
+static int
 do_get_perms(struct store_conn *c, struct store_req *req)
 {
-	char path[XENSTORE_ABS_PATH_MAX + 1], body[XENSTORE_PAYLOAD_MAX];
-	struct store_tree *tree;
-	struct store_txn *txn;
+	char body[XENSTORE_PAYLOAD_MAX];
 	struct store_node *n;
 	size_t off = 0;
 	uint32_t i;
-	int r = req_node(c, req, path, &tree, &txn, &n);
+	int r = req_readable_node(c, req, &n);
 
-	if (r < 0)
-		return r;
-	if (!n)
-		return req_missing(c, tree, path);
-	r = store_perm_check(n, &c->who, STORE_PERM_READ);
 	if (r < 0)
 		return r;
 	for (i = 0; i < n->nr_perms; i++) {

@@ -156,25 +156,6 @@ svi_verify_cmd(int argc, char **argv)
 	return failed ? XYL_EXIT_ERROR : XYL_EXIT_OK;
 }
 
-static int
-fd_sink(void *arg, const void *buf, size_t len)
-{
-	int fd = *(int *)arg;
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Extract one file to out ("-": stdout); a failed file is removed. */
 static int
 extract_one(struct svi_volume *v, const char *vol, const struct svi_file *f,
@@ -193,7 +174,7 @@ extract_one(struct svi_volume *v, const char *vol, const struct svi_file *f,
 			strerror(-r));
 		return r;
 	}
-	r = svi_extract(v, f, fd_sink, &fd, detail, sizeof(detail));
+	r = svi_extract(v, f, svi_fd_sink, &fd, detail, sizeof(detail));
 	if (r < 0)
 		svi_error("extract", vol, r, detail);
 	if (!is_stdout) {

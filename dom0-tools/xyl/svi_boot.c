@@ -21,25 +21,6 @@
  * than RAM anyway; this only stops a huge volume entry early). */
 #define SVI_BOOT_IMAGE_MAX (1ull << 30)
 
-static int
-memfd_sink(void *arg, const void *buf, size_t len)
-{
-	int fd = *(int *)arg;
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Extract entry name into a sealed-size memfd; *fd stays -1 if the entry
  * is absent and optional. */
 static int
@@ -71,7 +52,7 @@ extract_fd(const struct config *cfg, struct svi_volume *v, const char *name,
 		log_err("create %s: memfd: %s", cfg->name, strerror(-r));
 		return r;
 	}
-	r = svi_extract(v, f, memfd_sink, fd, detail, sizeof(detail));
+	r = svi_extract(v, f, svi_fd_sink, fd, detail, sizeof(detail));
 	if (r < 0) {
 		log_err("create %s: volume %s: %s", cfg->name, cfg->svi_volume,
 			detail[0] ? detail : strerror(-r));

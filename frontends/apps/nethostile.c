@@ -52,12 +52,9 @@ nethostile_kick(struct netfront *nf)
 static uint32_t
 nethostile_backend_state(struct netfront *nf)
 {
-	char path[160], buf[8];
 	uint32_t st = 0;
 
-	gk_snprintf(path, sizeof(path), "%s/state", nf->be_dir);
-	if (xenbus_read(0, path, buf, sizeof(buf), 0) == 0)
-		xenbus_u32_parse(buf, &st);
+	xenbus_read_u32(0, nf->be_dir, "state", &st);
 	return st;
 }
 

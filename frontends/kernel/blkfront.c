@@ -33,37 +33,12 @@
 #define BLKFRONT_MAX_DEPTH	  256
 #define BLKFRONT_PGRANT_BUDGET	  1024 /* of the table's 2040 grefs */
 
-/* A decimal key under dir: 0, -ENOENT, -EINVAL not a uint32. */
-static int
-blkfront_read_u32(const char *dir, const char *key, uint32_t *v)
-{
-	char path[192], buf[32];
-	int rc;
-
-	gk_snprintf(path, sizeof(path), "%s/%s", dir, key);
-	rc = xenbus_read(0, path, buf, sizeof(buf), 0);
-	if (rc < 0)
-		return rc;
-	return xenbus_u32_parse(buf, v);
-}
-
 static uint32_t
 blkfront_read_u32_or(const char *dir, const char *key, uint32_t dflt)
 {
 	uint32_t v;
 
-	return blkfront_read_u32(dir, key, &v) == 0 ? v : dflt;
-}
-
-static int
-blkfront_write(uint32_t tx, const char *dir, const char *key, const char *fmt,
-	       uint32_t v)
-{
-	char path[192], val[32];
-
-	gk_snprintf(path, sizeof(path), "%s/%s", dir, key);
-	gk_snprintf(val, sizeof(val), fmt, v);
-	return xenbus_write(tx, path, val);
+	return xenbus_read_u32(0, dir, key, &v) == 0 ? v : dflt;
 }
 
 int
@@ -71,7 +46,7 @@ blkfront_backend_state(struct blkfront_dev *b)
 {
 	uint32_t s;
 
-	if (blkfront_read_u32(b->be_dir, "state", &s) < 0)
+	if (xenbus_read_u32(0, b->be_dir, "state", &s) < 0)
 		return XenbusStateUnknown;
 	return (int)s;
 }
@@ -111,10 +86,10 @@ blkfront_reopen(struct blkfront_dev *b)
 {
 	uint32_t s;
 
-	if (blkfront_read_u32(b->fe_dir, "state", &s) < 0 ||
+	if (xenbus_read_u32(0, b->fe_dir, "state", &s) < 0 ||
 	    s < XenbusStateClosing)
 		return 0;
-	blkfront_write(0, b->fe_dir, "state", "%u", XenbusStateInitialising);
+	xenbus_printf(0, b->fe_dir, "state", "%u", XenbusStateInitialising);
 	return 1;
 }
 
@@ -145,7 +120,7 @@ blkfront_find(struct blkfront_dev *b, uint32_t devid)
 	rc = xenbus_read(0, path, b->be_dir, sizeof(b->be_dir), 0);
 	if (rc < 0)
 		return rc == -ENOENT ? -ENODEV : rc;
-	rc = blkfront_read_u32(b->fe_dir, "backend-id", &be_id);
+	rc = xenbus_read_u32(0, b->fe_dir, "backend-id", &be_id);
 	if (rc < 0 || be_id >= DOMID_FIRST_RESERVED)
 		return rc < 0 ? rc : -EINVAL;
 	b->be_domid = (domid_t)be_id;
@@ -275,17 +250,16 @@ blkfront_write_queue(uint32_t tx, struct blkfront_dev *b,
 	int rc = 0;
 
 	if (b->info.ring_order == 0) {
-		rc = blkfront_write(tx, dir, "ring-ref", "%u",
-				    q->ring_grefs[0]);
+		rc = xenbus_printf(tx, dir, "ring-ref", "%u", q->ring_grefs[0]);
 	} else {
 		for (uint32_t i = 0; rc == 0 && i < q->nr_pages; i++) {
 			gk_snprintf(key, sizeof(key), "ring-ref%u", i);
-			rc = blkfront_write(tx, dir, key, "%u",
-					    q->ring_grefs[i]);
+			rc = xenbus_printf(tx, dir, key, "%u",
+					   q->ring_grefs[i]);
 		}
 	}
 	if (rc == 0)
-		rc = blkfront_write(tx, dir, "event-channel", "%u", q->port);
+		rc = xenbus_printf(tx, dir, "event-channel", "%u", q->port);
 	return rc;
 }
 
@@ -295,14 +269,13 @@ blkfront_write_keys(uint32_t tx, void *arg)
 	struct blkfront_dev *b = arg;
 	const char *d = b->fe_dir;
 	char dir[80];
-	char path[80];
 	int rc = 0;
 
 	/* Both always written: a reopened vbd may hold our last values. */
-	rc = blkfront_write(tx, d, "ring-page-order", "%u", b->info.ring_order);
+	rc = xenbus_printf(tx, d, "ring-page-order", "%u", b->info.ring_order);
 	if (rc == 0)
-		rc = blkfront_write(tx, d, "multi-queue-num-queues", "%u",
-				    b->info.nr_queues);
+		rc = xenbus_printf(tx, d, "multi-queue-num-queues", "%u",
+				   b->info.nr_queues);
 	for (uint32_t i = 0; rc == 0 && i < b->info.nr_queues; i++) {
 		if (b->info.nr_queues == 1) {
 			rc = blkfront_write_queue(tx, b, &b->queues[0], d);
@@ -311,20 +284,20 @@ blkfront_write_keys(uint32_t tx, void *arg)
 			rc = blkfront_write_queue(tx, b, &b->queues[i], dir);
 		}
 	}
-	gk_snprintf(path, sizeof(path), "%s/protocol", d);
 	if (rc == 0)
-		rc = xenbus_write(tx, path, XEN_IO_PROTO_ABI_X86_64);
+		rc = xenbus_printf(tx, d, "protocol", "%s",
+				   XEN_IO_PROTO_ABI_X86_64);
 	if (rc == 0)
-		rc = blkfront_write(tx, d, "feature-persistent", "%u",
-				    (uint32_t)b->info.use_persistent);
+		rc = xenbus_printf(tx, d, "feature-persistent", "%u",
+				   (uint32_t)b->info.use_persistent);
 	if (rc == 0)
-		rc = blkfront_write(tx, d, XYL_COALESCE_FEATURE_KEY, "%u",
-				    (uint32_t)b->info.use_coalesce);
+		rc = xenbus_printf(tx, d, XYL_COALESCE_FEATURE_KEY, "%u",
+				   (uint32_t)b->info.use_coalesce);
 	if (rc == 0)
 		rc = gk_profile_publish(&b->prof, tx, d);
 	if (rc == 0)
-		rc = blkfront_write(tx, d, "state", "%u",
-				    XenbusStateInitialised);
+		rc = xenbus_printf(tx, d, "state", "%u",
+				   XenbusStateInitialised);
 	return rc;
 }
 
@@ -409,8 +382,8 @@ blkfront_connect(struct blkfront_dev *b, const struct gk_blk_opts *o)
 	if (rc == 0)
 		rc = blkfront_read_disk(b);
 	if (rc == 0)
-		rc = blkfront_write(0, b->fe_dir, "state", "%u",
-				    XenbusStateConnected);
+		rc = xenbus_printf(0, b->fe_dir, "state", "%u",
+				   XenbusStateConnected);
 	return rc;
 }
 
@@ -506,8 +479,8 @@ gk_blk_open(uint32_t devid, const struct gk_blk_opts *opts,
 		rc = blkfront_connect(b, opts ? opts : &none);
 	if (rc < 0) {
 		if (b->fe_dir[0])
-			blkfront_write(0, b->fe_dir, "state", "%u",
-				       XenbusStateClosed);
+			xenbus_printf(0, b->fe_dir, "state", "%u",
+				      XenbusStateClosed);
 		blkfront_free(b);
 		return rc;
 	}
@@ -525,10 +498,10 @@ gk_blk_close(struct blkfront_dev *b)
 		gk_blk_wait(b, 100 * GK_NS_PER_MS);
 		gk_blk_complete(b, done, 16);
 	}
-	blkfront_write(0, b->fe_dir, "state", "%u", XenbusStateClosing);
+	xenbus_printf(0, b->fe_dir, "state", "%u", XenbusStateClosing);
 	if (blkfront_wait_backend(b, XenbusStateClosing, XenbusStateClosed) ==
 	    0)
-		blkfront_write(0, b->fe_dir, "state", "%u", XenbusStateClosed);
+		xenbus_printf(0, b->fe_dir, "state", "%u", XenbusStateClosed);
 	blkfront_wait_backend(b, XenbusStateClosed, XenbusStateClosed);
 	blkfront_free(b);
 }

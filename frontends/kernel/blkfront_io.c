@@ -346,8 +346,6 @@ blkfront_finish(struct blkfront_queue *q, uint32_t id, int status)
 void
 blkfront_dev_break(struct blkfront_dev *b, const char *why)
 {
-	char path[80];
-
 	if (b->is_broken)
 		return;
 	b->is_broken = 1;
@@ -367,8 +365,7 @@ blkfront_dev_break(struct blkfront_dev *b, const char *why)
 			blkfront_finish(q, id, -ENODEV);
 		}
 	}
-	gk_snprintf(path, sizeof(path), "%s/state", b->fe_dir);
-	xenbus_write(0, path, "5");
+	xenbus_printf(0, b->fe_dir, "state", "%u", XenbusStateClosing);
 }
 
 void

@@ -27,39 +27,12 @@
 /* How long a close waits for the backend to drop its ring mappings. */
 #define NETFRONT_REVOKE_WAIT_MS 5000
 
-static int
-netfront_write(uint32_t tx, const char *dir, const char *key, const char *fmt,
-	       ...)
-{
-	char path[160], val[64];
-	va_list ap;
-
-	gk_snprintf(path, sizeof(path), "%s/%s", dir, key);
-	va_start(ap, fmt);
-	gk_vsnprintf(val, sizeof(val), fmt, ap);
-	va_end(ap);
-	return xenbus_write(tx, path, val);
-}
-
-static int
-netfront_read_u32(const char *dir, const char *key, uint32_t *v)
-{
-	char path[160], buf[16];
-	int rc;
-
-	gk_snprintf(path, sizeof(path), "%s/%s", dir, key);
-	rc = xenbus_read(0, path, buf, sizeof(buf), 0);
-	if (rc < 0)
-		return rc;
-	return xenbus_u32_parse(buf, v);
-}
-
 /* Our or the backend's state: 0 and *st (XenbusStateUnknown when the
  * node is missing), or the error of a failed read. */
 static int
 netfront_read_state(const char *dir, uint32_t *st)
 {
-	int rc = netfront_read_u32(dir, "state", st);
+	int rc = xenbus_read_u32(0, dir, "state", st);
 
 	if (rc == -ENOENT) {
 		*st = XenbusStateUnknown;
@@ -77,7 +50,7 @@ netfront_set_state(struct netfront *nf, uint32_t st)
 
 	if (rc == 0 && cur == XenbusStateUnknown)
 		return -ENOENT;
-	return rc < 0 ? rc : netfront_write(0, nf->fe_dir, "state", "%u", st);
+	return rc < 0 ? rc : xenbus_printf(0, nf->fe_dir, "state", "%u", st);
 }
 
 static int
@@ -119,7 +92,7 @@ netfront_read_keys(struct netfront *nf)
 	rc = xenbus_read(0, path, nf->be_dir, sizeof(nf->be_dir), 0);
 	if (rc < 0)
 		return rc == -ENOENT ? -ENODEV : rc;
-	rc = netfront_read_u32(nf->fe_dir, "backend-id", &be_id);
+	rc = xenbus_read_u32(0, nf->fe_dir, "backend-id", &be_id);
 	if (rc < 0 || be_id >= DOMID_FIRST_RESERVED)
 		return rc < 0 ? rc : -EINVAL;
 	nf->be_domid = (domid_t)be_id;
@@ -189,27 +162,26 @@ netfront_write_keys(uint32_t tx, void *arg)
 	const char *d = nf->fe_dir;
 	int rc;
 
-	rc = netfront_write(tx, d, "tx-ring-ref", "%u", nf->tx_ring_ref);
+	rc = xenbus_printf(tx, d, "tx-ring-ref", "%u", nf->tx_ring_ref);
 	if (rc == 0)
-		rc = netfront_write(tx, d, "rx-ring-ref", "%u",
-				    nf->rx_ring_ref);
+		rc = xenbus_printf(tx, d, "rx-ring-ref", "%u", nf->rx_ring_ref);
 	if (rc == 0)
-		rc = netfront_write(tx, d, "event-channel", "%u", nf->port);
+		rc = xenbus_printf(tx, d, "event-channel", "%u", nf->port);
 	if (rc == 0)
-		rc = netfront_write(tx, d, "request-rx-copy", "1");
+		rc = xenbus_printf(tx, d, "request-rx-copy", "1");
 	if (rc == 0)
-		rc = netfront_write(tx, d, "feature-rx-notify", "1");
+		rc = xenbus_printf(tx, d, "feature-rx-notify", "1");
 	if (rc == 0)
-		rc = netfront_write(tx, d, "feature-sg", "0");
+		rc = xenbus_printf(tx, d, "feature-sg", "0");
 	if (rc == 0)
-		rc = netfront_write(tx, d, "feature-no-csum-offload", "1");
+		rc = xenbus_printf(tx, d, "feature-no-csum-offload", "1");
 	if (rc == 0)
-		rc = netfront_write(tx, d, XYL_COALESCE_FEATURE_KEY, "%d",
-				    nf->use_coalesce);
+		rc = xenbus_printf(tx, d, XYL_COALESCE_FEATURE_KEY, "%d",
+				   nf->use_coalesce);
 	if (rc == 0)
 		rc = gk_profile_publish(&nf->prof, tx, d);
 	if (rc == 0)
-		rc = netfront_write(tx, d, "state", "%u", XenbusStateConnected);
+		rc = xenbus_printf(tx, d, "state", "%u", XenbusStateConnected);
 	return rc;
 }
 
@@ -221,7 +193,7 @@ netfront_wait_backend(struct netfront *nf, uint32_t want)
 	uint32_t st = 0;
 
 	while (gk_time_now_ns() < end) {
-		if (netfront_read_u32(nf->be_dir, "state", &st) == 0) {
+		if (xenbus_read_u32(0, nf->be_dir, "state", &st) == 0) {
 			if (st >= XenbusStateClosing &&
 			    want < XenbusStateClosing)
 				return -EIO;
@@ -252,10 +224,10 @@ netfront_connect(struct netfront *nf)
 	rc = netfront_wait_backend(nf, XenbusStateInitWait);
 	if (rc < 0)
 		return rc;
-	if (netfront_read_u32(nf->be_dir, "feature-rx-copy", &copy) < 0 ||
+	if (xenbus_read_u32(0, nf->be_dir, "feature-rx-copy", &copy) < 0 ||
 	    copy != 1)
 		return -ENODEV; /* we only do copying receivers */
-	netfront_read_u32(nf->be_dir, XYL_COALESCE_FEATURE_KEY, &co);
+	xenbus_read_u32(0, nf->be_dir, XYL_COALESCE_FEATURE_KEY, &co);
 	nf->use_coalesce = nf->use_coalesce && co == 1;
 	rc = netfront_ring_init(&nf->tx, nf->tx_sring,
 				sizeof(union netif_tx_sring_entry),
@@ -279,7 +251,7 @@ netfront_connect(struct netfront *nf)
 	/* TX profiling (docs/profiling.md): off when dom0 has no shared
 	 * timer; the area covers the first 64 TX ring indices. */
 	co = 0;
-	netfront_read_u32(nf->be_dir, XYL_PROFILE_FEATURE_KEY, &co);
+	xenbus_read_u32(0, nf->be_dir, XYL_PROFILE_FEATURE_KEY, &co);
 	if (co == 1)
 		gk_debug("netfront: vif %u: profiling: %d\n", nf->devid,
 			 gk_profile_setup(&nf->prof, nf->be_domid,
@@ -397,7 +369,7 @@ netfront_break(struct netfront *nf, const char *why)
 		return;
 	nf->is_broken = 1;
 	gk_err("netfront: vif %u: %s: closing\n", nf->devid, why);
-	netfront_write(0, nf->fe_dir, "state", "%u", XenbusStateClosing);
+	xenbus_printf(0, nf->fe_dir, "state", "%u", XenbusStateClosing);
 }
 
 static void

@@ -97,20 +97,14 @@ gk_profile_setup(struct gk_profile *p, domid_t backend, uint32_t nr_slots)
 int
 gk_profile_publish(const struct gk_profile *p, uint32_t tx, const char *fe_dir)
 {
-	char path[128], val[16];
 	int rc;
 
 	if (!p->area)
 		return 0;
-	if (gk_snprintf(path, sizeof(path), "%s/%s", fe_dir,
-			XYL_PROFILE_FEATURE_KEY) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	rc = xenbus_write(tx, path, "1");
+	rc = xenbus_printf(tx, fe_dir, XYL_PROFILE_FEATURE_KEY, "1");
 	if (rc)
 		return rc;
-	gk_snprintf(path, sizeof(path), "%s/%s", fe_dir, XYL_PROFILE_REF_KEY);
-	gk_snprintf(val, sizeof(val), "%u", p->gref);
-	return xenbus_write(tx, path, val);
+	return xenbus_printf(tx, fe_dir, XYL_PROFILE_REF_KEY, "%u", p->gref);
 }
 
 static void

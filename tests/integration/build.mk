@@ -43,7 +43,8 @@ $(BUILD)/tests/boot_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv $(GUEST_IMAGES)
 # xyl_test (tools): xyl's verbs, hooks, on_* actions and `xyl events`
 # against a live xylem-hv with real guests.
 $(eval $(call integration_test,xyl_test,\
-	tests/integration/xyl_test.c tests/lib/harness.c tests/lib/proc.c,,))
+	tests/integration/xyl_test.c tests/lib/harness.c tests/lib/proc.c \
+	tests/lib/suite.c,,))
 $(BUILD)/tests/xyl_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv $(GUEST_IMAGES)
 
 # xylem-consoled with real guests (cons): tests/integration/console_test.c.
@@ -103,7 +104,8 @@ $(BUILD)/tests/blkfront_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 # profile_test (prof, issue 7): the shared-timer page in guests (live,
 # read-only), blkbench profiled by `xyl profile --json`, `xyl top -b`.
 $(eval $(call integration_test,profile_test,\
-	tests/integration/profile_test.c tests/lib/harness.c tests/lib/proc.c,,\
+	tests/integration/profile_test.c tests/lib/guest.c tests/lib/harness.c \
+	tests/lib/proc.c tests/lib/suite.c,,\
 	$(JSONC_LIBS)))
 $(BUILD)/tests/profile_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 	$(BUILD)/bin/xylem-xenstored $(BUILD)/bin/xylem-blkback \
@@ -121,5 +123,6 @@ $(BUILD)/tests/netback_test: $(BUILD)/bin/xyl $(BUILD)/bin/xylem-hv \
 
 # The README's demo (`make run`, tools/demo.sh) as a test (lead).
 $(eval $(call integration_test,demo_test,\
-	tests/integration/demo_test.c tests/lib/harness.c tests/lib/proc.c,,))
+	tests/integration/demo_test.c tests/lib/harness.c tests/lib/proc.c \
+	tests/lib/suite.c,,))
 $(BUILD)/tests/demo_test: $(PROGRAMS) $(GUEST_IMAGES)

@@ -12,6 +12,7 @@
 
 #include "harness.h"
 #include "proc.h"
+#include "suite.h"
 
 START_TEST(make_run_demo_passes)
 {
@@ -34,25 +35,20 @@ START_TEST(make_run_demo_passes)
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+demo_suite(void)
 {
-	const char *skip = harness_skip_reason();
 	Suite *s = suite_create("demo");
 	TCase *tc = tcase_create("make-run");
-	SRunner *sr;
-	int failed;
 
-	if (skip) {
-		printf("demo_test: skipped: %s\n", skip);
-		return 0;
-	}
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, make_run_demo_passes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
+}
+
+int
+main(void)
+{
+	return suite_main("demo_test", demo_suite);
 }

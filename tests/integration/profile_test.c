@@ -20,56 +20,34 @@
 
 #include <json-c/json.h>
 
+#include "guest.h"
 #include "harness.h"
 #include "proc.h"
+#include "suite.h"
 
 #define BOOT_TIMEOUT_MS 120000
 #define TOOL_TIMEOUT_MS 30000
 
 static struct harness_hv hv;
-static char xyl[4096], guest[4096];
+static char xyl[GUEST_PATH_MAX], guest[GUEST_PATH_MAX];
 
 static int
 run_xyl(struct proc *p, char **args, int timeout_ms)
 {
-	char *argv[16] = {xyl};
-	int i;
-
-	for (i = 0; args[i] && i < 14; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	return proc_run(p, hv.rundir, argv, timeout_ms);
-}
-
-static void
-services(const char *verb)
-{
-	struct proc p;
-	int rc = run_xyl(&p, (char *[]){"host", (char *)verb, NULL},
-			 TOOL_TIMEOUT_MS);
-
-	if (rc != 0)
-		fprintf(stderr, "xyl host %s: %d\n%s\n", verb, rc, p.out);
-	proc_free(&p);
+	return guest_xyl(p, xyl, hv.rundir, args, timeout_ms);
 }
 
 static void
 setup(void)
 {
-	if (harness_skip_reason())
-		return;
-	ck_assert_int_eq(proc_bin_path("xyl", xyl, sizeof(xyl)), 0);
-	ck_assert_int_eq(proc_guest_path(guest, sizeof(guest)), 0);
-	ck_assert_int_eq(harness_hv_start(&hv, NULL, 10000), 0);
-	services("start");
+	guest_hv_start(&hv, xyl, guest);
+	guest_host(xyl, hv.rundir, "start");
 }
 
 static void
 teardown(void)
 {
-	if (harness_skip_reason())
-		return;
-	services("stop");
+	guest_host(xyl, hv.rundir, "stop");
 	ck_assert_int_ge(harness_hv_stop(&hv), 0);
 }
 
@@ -98,8 +76,6 @@ START_TEST(guest_reads_live_timer)
 	struct proc p;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	cfg = make_cfg("st", "app=stimer", "");
 	rc = run_xyl(&p, (char *[]){"create", "-c", cfg, NULL},
 		     BOOT_TIMEOUT_MS);
@@ -117,8 +93,6 @@ START_TEST(guest_write_kills_only_that_guest)
 	struct proc p;
 	int rc;
 
-	if (harness_skip_reason())
-		return;
 	idle = make_cfg("bystander", "app=idle", "");
 	bad = make_cfg("writer", "app=stimer write=1", "");
 	rc = run_xyl(&p, (char *[]){"create", idle, NULL}, TOOL_TIMEOUT_MS);
@@ -216,8 +190,6 @@ START_TEST(blkbench_profile_agrees_with_pvclock)
 	int64_t n, period, e2e_sum, own, unstamped;
 	double tick_mean_ns, own_mean_ns;
 
-	if (harness_skip_reason())
-		return;
 	ck_assert(asprintf(&img, "%s/prof.img", hv.rundir) > 0);
 	fd = open(img, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	ck_assert_int_ge(fd, 0);
@@ -312,8 +284,6 @@ START_TEST(top_batch_shows_live_block_io)
 	double rd_s = 0, e2e50 = -1, e2e99 = -1;
 	int fd, rc;
 
-	if (harness_skip_reason())
-		return;
 	ck_assert(asprintf(&img, "%s/top.img", hv.rundir) > 0);
 	fd = open(img, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	ck_assert_int_ge(fd, 0);
@@ -381,14 +351,5 @@ profile_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(profile_suite());
-	const char *why = harness_skip_reason();
-	int failed;
-
-	if (why)
-		printf("profile_test: skipped: %s\n", why);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_main("profile_test", profile_suite);
 }

@@ -19,6 +19,7 @@
 
 #include "harness.h"
 #include "proc.h"
+#include "suite.h"
 
 #define GUEST_TIMEOUT_MS 120000
 #define VERB_TIMEOUT_MS	 30000
@@ -496,19 +497,12 @@ START_TEST(pause_shows_in_the_guest_runstate)
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+xyl_suite(void)
 {
-	const char *skip = harness_skip_reason();
 	Suite *s = suite_create("xyl");
 	TCase *tc = tcase_create("verbs");
-	SRunner *sr;
-	int failed;
 
-	if (skip) {
-		printf("xyl_test: skipped: %s\n", skip);
-		return 0;
-	}
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, verbs_success_and_errors);
@@ -524,9 +518,11 @@ main(void)
 	tcase_add_test(tc, maxmem_in_config_reaches_the_guest);
 	tcase_add_test(tc, pause_shows_in_the_guest_runstate);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
+}
+
+int
+main(void)
+{
+	return suite_main("xyl_test", xyl_suite);
 }

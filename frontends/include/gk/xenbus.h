@@ -110,6 +110,12 @@ domid_t xenbus_domid(void);
 int xenbus_read(uint32_t tx, const char *path, char *buf, size_t cap,
 		size_t *len);
 int xenbus_write(uint32_t tx, const char *path, const char *value);
+/* kernel/xenbus_keys.c: one key under a directory.  A decimal uint32
+ * (-EINVAL if it is not one), or a formatted value (-E2BIG if over 127
+ * bytes); -ENAMETOOLONG for a path over 255. */
+int xenbus_read_u32(uint32_t tx, const char *dir, const char *key, uint32_t *v);
+int xenbus_printf(uint32_t tx, const char *dir, const char *key,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int xenbus_mkdir(uint32_t tx, const char *path);
 int xenbus_rm(uint32_t tx, const char *path);
 /* Children as NUL-separated names in buf (iterate with
