@@ -1,7 +1,8 @@
 /*
  * hypervisor/cpuid.c: the CPUID a vCPU sees: KVM's supported leaves with
  * the hypervisor bit set and KVM's own 0x40000000 leaves replaced by
- * Xen's (signature, 4.17, hypercall-page MSR, time, HVM flags).
+ * Xen's (signature, 4.17, hypercall-page MSR, time, HVM flags), plus
+ * Xylem's own block at XYL_CPUID_BASE (the notify doorbell).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@
 
 #define CPUID_MAX_ENTRIES 256
 #define CPUID_XEN_LEAVES  5
+#define CPUID_XYL_LEAVES  2
 
 struct cpuid_table {
 	struct kvm_cpuid2 hdr;
@@ -53,6 +55,21 @@ cpuid_xen_leaves(struct vcpu *v, struct kvm_cpuid_entry2 *e)
 	e[4].ecx = v->d->domid;
 }
 
+/* Xylem's own block (include/xylem/hcall.h): the notify doorbell. */
+static void
+cpuid_xylem_leaves(struct kvm_cpuid_entry2 *e)
+{
+	memset(e, 0, CPUID_XYL_LEAVES * sizeof(*e));
+	e[0].function = XYL_CPUID_BASE;
+	e[0].eax = XYL_CPUID_FEATURES;
+	e[0].ebx = XYL_CPUID_SIG_EBX;
+	e[0].ecx = XYL_CPUID_SIG_ECX;
+	e[0].edx = XYL_CPUID_SIG_EDX;
+	e[1].function = XYL_CPUID_FEATURES;
+	e[1].eax = XYL_CPUID_F_DOORBELL;
+	e[1].ebx = XYL_DOORBELL_IO_PORT;
+}
+
 /* Copy supported leaves, dropping KVM's hypervisor range and patching
  * leaf 1 (hypervisor bit, APIC id). */
 static unsigned
@@ -71,7 +88,8 @@ cpuid_host_leaves(struct vcpu *v, const struct cpuid_table *sup,
 		}
 		if (e.function == 0xb || e.function == 0x1f)
 			e.edx = v->id;
-		if (n < CPUID_MAX_ENTRIES - CPUID_XEN_LEAVES - 2)
+		if (n <
+		    CPUID_MAX_ENTRIES - CPUID_XEN_LEAVES - CPUID_XYL_LEAVES - 2)
 			t->e[n++] = e;
 	}
 	return n;
@@ -107,6 +125,8 @@ cpuid_setup(struct vcpu *v)
 	t->e[n].index = 1;
 	t->e[n].ecx = 0;
 	n++;
+	cpuid_xylem_leaves(&t->e[n]);
+	n += CPUID_XYL_LEAVES;
 	t->hdr.nent = n;
 	if (ioctl(v->fd, KVM_SET_CPUID2, t) < 0)
 		rc = -errno;

@@ -151,6 +151,54 @@ evtchn_deliver_from(struct domain *d, uint32_t port, xyl_domid_t from_dom,
 }
 
 int
+evtchn_send(struct domain *d, uint32_t port)
+{
+	struct domain *rd;
+	struct evtchn_port *p;
+	struct vcpu *kick = NULL;
+	xyl_domid_t rdom = 0;
+	uint32_t rport = 0;
+	int rc = 0;
+
+	if (!evtchn_port_valid(port))
+		return -EINVAL;
+	evtchn_lock(d);
+	p = &d->evtchn->ports[port];
+	switch (p->state) {
+	case EVTCHN_IPI:
+		kick = evtchn_raise_locked(d, port);
+		break;
+	case EVTCHN_INTERDOMAIN:
+		rdom = p->remote_dom;
+		rport = p->remote_port;
+		break;
+	case EVTCHN_UNBOUND:
+		break; /* dropped silently, as in Xen */
+	default:
+		rc = -EINVAL;
+	}
+	evtchn_unlock(d);
+	if (kick)
+		vcpu_kick(kick);
+	if (rc || !rport)
+		return rc;
+
+	/* The peer re-checks the binding under its own lock. */
+	if (rdom == 0) {
+		evtchn_dom0_notify(d->hv, rport, d->domid, port);
+	} else if (rdom == d->domid) {
+		evtchn_deliver_from(d, rport, d->domid, port);
+	} else {
+		rd = domain_get(d->hv, rdom);
+		if (rd) {
+			evtchn_deliver_from(rd, rport, d->domid, port);
+			domain_put(rd);
+		}
+	}
+	return 0;
+}
+
+int
 evtchn_alloc_unbound(struct domain *d, xyl_domid_t remote_dom, uint32_t *port)
 {
 	struct evtchn_port *p;
@@ -356,6 +404,7 @@ evtchn_domain_destroy(struct domain *d)
 	/* A free port just answers -EINVAL; peers are unbound as in close. */
 	for (uint32_t port = 1; port < EVTCHN_NR_PORTS; port++)
 		(void)evtchn_close(d, port);
+	evtchn_doorbell_report(d);
 }
 
 void

@@ -58,6 +58,13 @@ bool evtchn_any_pending(struct domain *d, const uint32_t *ports,
  * an upcall pending is kicked. */
 void evtchn_resync(struct domain *d);
 
+/* The notify doorbell (evtchn_doorbell.c; a vCPU thread, on a guest's
+ * 2-byte write to XYL_DOORBELL_IO_PORT that no ioeventfd took): send on
+ * port value as EVTCHNOP_send does; a value that names no sendable port
+ * is counted (evtchn_doorbell_nr_bad) and ignored. */
+void evtchn_doorbell_write(struct domain *d, uint32_t value);
+uint64_t evtchn_doorbell_nr_bad(struct domain *d);
+
 /* A port in guest d's table that remote_dom (0 = dom0) may bind.
  * -EINVAL remote_dom > XYL_DOMID_MAX, -ENOSPC, -ESRCH d is dying. */
 int evtchn_alloc_unbound(struct domain *d, xyl_domid_t remote_dom,

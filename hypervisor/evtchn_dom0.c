@@ -33,6 +33,12 @@ struct evtchn_dom0_port {
 	uint32_t port;
 	uint8_t state;	 /* enum evtchn_dom0_state */
 	bool is_watched; /* kick_fd is in hv->loop */
+	/* BOUND only: an ioeventfd on the guest's VM signals notify_fd when
+	 * the guest rings the doorbell with remote_port (evtchn_doorbell.c).
+	 * Set and dropped under the table lock, while the guest's lock is
+	 * held too whenever its port changes, so a reused port number never
+	 * reaches an old eventfd. */
+	bool has_doorbell;
 	xyl_domid_t remote_dom;
 	uint32_t remote_port;
 	void *owner;   /* control connection that bound it */
@@ -224,6 +230,8 @@ evtchn_dom0_bind(struct hv *hv, struct domain *remote, uint32_t remote_port,
 		p->notify_fd = fds[0];
 		p->kick_fd = fds[1];
 		p->is_watched = false;
+		p->has_doorbell =
+			evtchn_doorbell_attach(remote, remote_port, fds[0]);
 	}
 	pthread_mutex_unlock(&t->lock);
 	if (rc)
@@ -284,8 +292,12 @@ evtchn_dom0_guest_close(struct hv *hv, struct domain *d, uint32_t port,
 	if (gp && gp->state == EVTCHN_INTERDOMAIN && gp->remote_dom == 0 &&
 	    gp->remote_port == dom0_port) {
 		if (p && p->state == EVTCHN_DOM0_BOUND &&
-		    p->remote_dom == d->domid && p->remote_port == port)
+		    p->remote_dom == d->domid && p->remote_port == port) {
 			p->state = EVTCHN_DOM0_PEER_GONE;
+			if (p->has_doorbell)
+				evtchn_doorbell_detach(d, port, p->notify_fd);
+			p->has_doorbell = false;
+		}
 		evtchn_port_free(d, port);
 		rc = 0;
 	}
@@ -330,8 +342,14 @@ evtchn_dom0_detach(struct evtchn_dom0 *t, uint32_t dom0_port, void *owner,
 			rp->state = EVTCHN_UNBOUND;
 			rp->remote_port = 0;
 		}
+		if (p->has_doorbell)
+			evtchn_doorbell_detach(rd, p->remote_port,
+					       p->notify_fd);
 		evtchn_unlock(rd);
 	}
+	/* No rd: the domain left the table after its ports were closed,
+	 * which dropped the doorbell already (or its VM is gone). */
+	p->has_doorbell = false;
 	p->state = EVTCHN_DOM0_CLOSING;
 	pthread_mutex_unlock(&t->lock);
 	if (rd)

@@ -200,49 +200,8 @@ static int
 evtchn_op_send(struct vcpu *v, void *arg)
 {
 	struct evtchn_send *op = arg;
-	struct domain *d = v->d, *rd;
-	struct evtchn_port *p;
-	struct vcpu *kick = NULL;
-	xyl_domid_t rdom = 0;
-	uint32_t rport = 0;
-	int rc = 0;
 
-	if (!evtchn_port_valid(op->port))
-		return -EINVAL;
-	evtchn_lock(d);
-	p = &d->evtchn->ports[op->port];
-	switch (p->state) {
-	case EVTCHN_IPI:
-		kick = evtchn_raise_locked(d, op->port);
-		break;
-	case EVTCHN_INTERDOMAIN:
-		rdom = p->remote_dom;
-		rport = p->remote_port;
-		break;
-	case EVTCHN_UNBOUND:
-		break; /* dropped silently, as in Xen */
-	default:
-		rc = -EINVAL;
-	}
-	evtchn_unlock(d);
-	if (kick)
-		vcpu_kick(kick);
-	if (rc || !rport)
-		return rc;
-
-	/* The peer re-checks the binding under its own lock. */
-	if (rdom == 0) {
-		evtchn_dom0_notify(d->hv, rport, d->domid, op->port);
-	} else if (rdom == d->domid) {
-		evtchn_deliver_from(d, rport, d->domid, op->port);
-	} else {
-		rd = domain_get(d->hv, rdom);
-		if (rd) {
-			evtchn_deliver_from(rd, rport, d->domid, op->port);
-			domain_put(rd);
-		}
-	}
-	return 0;
+	return evtchn_send(v->d, op->port);
 }
 
 static void

@@ -1,12 +1,14 @@
 /*
  * hypervisor/evtchn_port.h: event-channel internals shared by evtchn.c
  * (guest ports and sub-ops), evtchn_2l.c (the 2-level bits in shared_info)
- * and evtchn_dom0.c (dom0's ends).  Nothing outside these three includes it.
+ * evtchn_dom0.c (dom0's ends) and evtchn_doorbell.c (the notify doorbell).
+ * Nothing outside these includes it.
  */
 #ifndef HV_EVTCHN_PORT_H
 #define HV_EVTCHN_PORT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -51,6 +53,13 @@ struct evtchn_table {
 	bool is_dying; /* destroy started: no binds, no delivery */
 	uint32_t nr_vcpus;
 	uint32_t *virq_to_port; /* [vcpu * NR_VIRQS + virq]; 0 = unbound */
+	/* Doorbell (evtchn_doorbell.c): ioeventfds registered on this
+	 * domain's VM, guarded by the dom0 table's lock, not this one;
+	 * doorbell writes that named no sendable port (atomic). */
+	uint32_t nr_doorbells;
+	_Atomic uint64_t nr_doorbell_attaches; /* over the domain's life */
+	_Atomic uint64_t nr_doorbell_detaches;
+	_Atomic uint64_t nr_bad_doorbells;
 	struct evtchn_port ports[EVTCHN_NR_PORTS];
 };
 
@@ -117,6 +126,22 @@ void evtchn_port_free(struct domain *d, uint32_t port);
  * and drops d's lock, then kicks; any thread. */
 void evtchn_deliver_from(struct domain *d, uint32_t port, xyl_domid_t from_dom,
 			 uint32_t from_port);
+
+/* Send on port of d, as EVTCHNOP_send (checks the port): 0, -EINVAL. */
+int evtchn_send(struct domain *d, uint32_t port);
+
+/* ---- evtchn_doorbell.c, for evtchn_dom0.c (dom0 table lock held) ---- */
+
+/* Register the ioeventfd "doorbell write of port -> efd" on d's VM; true
+ * if it is in place.  False (the doorbell of that port keeps exiting to
+ * user space, which sends as EVTCHNOP_send does) when fast notify is off,
+ * d's share of ioeventfds is used up or KVM refuses. */
+bool evtchn_doorbell_attach(struct domain *d, uint32_t port, int efd);
+/* Drop it again; d's VM must still exist (d from domain_get, or the
+ * domain being destroyed). */
+void evtchn_doorbell_detach(struct domain *d, uint32_t port, int efd);
+/* One log line at destroy: registered, dropped, bad writes (if any). */
+void evtchn_doorbell_report(struct domain *d);
 
 /* ---- evtchn_dom0.c, for evtchn.c ---- */
 

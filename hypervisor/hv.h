@@ -26,6 +26,9 @@ struct hv_options {
 	gid_t ctl_gid;	    /* group allowed on the control socket; -1 none */
 	int verbose;	    /* -v count */
 	bool foreground;    /* --foreground (we never daemonise anyway) */
+	/* $XYLEM_NO_FAST_NOTIFY=1: no doorbell ioeventfds (evtchn_doorbell.c);
+	 * doorbell writes all exit to user space. */
+	bool no_fast_notify;
 };
 
 struct hv {

@@ -283,6 +283,25 @@ kvm_signal_msi(int vm_fd, uint32_t apic_id, uint8_t vector)
 }
 
 int
+kvm_pio_ioeventfd(int vm_fd, uint16_t port, uint8_t bytes, uint64_t datamatch,
+		  int efd, bool assign)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = datamatch,
+		.addr = port,
+		.len = bytes,
+		.fd = efd,
+		.flags = KVM_IOEVENTFD_FLAG_PIO | KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+
+	if (!assign)
+		io.flags |= KVM_IOEVENTFD_FLAG_DEASSIGN;
+	if (ioctl(vm_fd, KVM_IOEVENTFD, &io) < 0)
+		return -errno;
+	return 0;
+}
+
+int
 kvm_get_msr(int vcpu_fd, uint32_t index, uint64_t *value)
 {
 	struct {

@@ -6,6 +6,7 @@
 #ifndef HV_KVM_H
 #define HV_KVM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,13 @@ int kvm_vcpu_create(struct hv *hv, int vm_fd, uint32_t id, int *fd,
 		    struct kvm_run **run);
 /* Inject a fixed, edge MSI for vector on the LAPIC with apic_id. */
 int kvm_signal_msi(int vm_fd, uint32_t apic_id, uint8_t vector);
+/* Register (assign) or drop a PIO ioeventfd on vm_fd: a guest `out` of
+ * exactly `bytes` bytes to port whose value equals datamatch signals efd
+ * inside the kernel, with no exit to user space.  -EEXIST the same match
+ * is registered, -ENOSPC the VM's I/O bus is full, -ENOENT (deassign)
+ * no such registration. */
+int kvm_pio_ioeventfd(int vm_fd, uint16_t port, uint8_t bytes,
+		      uint64_t datamatch, int efd, bool assign);
 /* Read one MSR of a vCPU (only from the thread that owns it, or before it
  * runs). */
 int kvm_get_msr(int vcpu_fd, uint32_t index, uint64_t *value);

@@ -418,6 +418,8 @@ main(int argc, char **argv)
 
 	m.hv.opt.rundir = env && *env ? env : "/run/xylem";
 	m.hv.opt.ctl_gid = (gid_t)-1;
+	env = getenv("XYLEM_NO_FAST_NOTIFY");
+	m.hv.opt.no_fast_notify = env && strcmp(env, "1") == 0;
 	m.hv.kvm_fd = m.hv.shutdown_efd = m.sig_fd = m.pid_fd = -1;
 	m.hv.stimer_fd = -1;
 	m.exit_code = 1;

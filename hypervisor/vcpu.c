@@ -1,8 +1,9 @@
 /*
  * hypervisor/vcpu.c: vCPU threads.  Each thread owns its KVM vCPU: runs
- * it, decodes its exits (hypercall PIO, debug console, hypercall-page MSR,
- * faults) and sleeps in SCHEDOP_block.  Trust boundary: everything in an
- * exit is guest-controlled; a guest fault crashes only that domain.
+ * it, decodes its exits (hypercall PIO, notify doorbell, debug console,
+ * hypercall-page MSR, faults) and sleeps in SCHEDOP_block.  Trust boundary:
+ * everything in an exit is guest-controlled; a guest fault crashes only that
+ * domain.
  */
 #include <errno.h>
 #include <linux/kvm.h>
@@ -298,6 +299,18 @@ vcpu_exit_io(struct vcpu *v)
 	if (run->io.direction == KVM_EXIT_IO_OUT &&
 	    run->io.port == XYL_HYPERCALL_IO_PORT && run->io.count == 1) {
 		vcpu_hypercall(v);
+		return;
+	}
+	if (run->io.direction == KVM_EXIT_IO_OUT &&
+	    run->io.port == XYL_DOORBELL_IO_PORT &&
+	    run->io.size == XYL_DOORBELL_BYTES) {
+		/* No ioeventfd took it: send each value as EVTCHNOP_send. */
+		for (uint32_t i = 0; i < run->io.count; i++) {
+			uint16_t port;
+
+			memcpy(&port, data + i * sizeof(port), sizeof(port));
+			evtchn_doorbell_write(v->d, port);
+		}
 		return;
 	}
 	if (run->io.direction == KVM_EXIT_IO_OUT &&

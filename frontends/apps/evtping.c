@@ -1,8 +1,10 @@
 /*
  * apps/evtping.c: event-channel round trips with dom0.  Allocates a port
  * for dom0 (alloc_unbound, remote 0), prints "evtping: port P", waits for
- * dom0's first kick, then count=N times sends on P and waits for dom0's
- * kick back, timing each round trip with pvclock.
+ * dom0's first kick, then count=N times notifies P (gk_evtchn_notify: the
+ * doorbell, or EVTCHNOP_send with fastnotify=0) and waits for dom0's kick
+ * back, timing each round trip with pvclock; then times N bare notifies
+ * (the guest-side cost of one).
  */
 #include <stdint.h>
 
@@ -47,6 +49,17 @@ evtping_wait(evtchn_port_t port, volatile uint64_t *hits, uint64_t seen,
 	return 0;
 }
 
+/* Guest-side cost of one notify on port: n back to back, mean ns. */
+static uint64_t
+evtping_send_cost(evtchn_port_t port, uint64_t n)
+{
+	uint64_t t0 = gk_time_now_ns();
+
+	for (uint64_t i = 0; i < n; i++)
+		gk_evtchn_notify(port);
+	return (gk_time_now_ns() - t0) / n;
+}
+
 int
 gk_app_evtping(const char *cmdline)
 {
@@ -72,7 +85,7 @@ gk_app_evtping(const char *cmdline)
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t seen = hits, t0 = gk_time_now_ns(), dt;
 
-		gk_evtchn_send(port);
+		gk_evtchn_notify(port);
 		if (evtping_wait(port, &hits, seen, t0 + EVTPING_RTT_WAIT_NS) <
 		    0) {
 			gk_err("evtping: no answer to send %llu\n",
@@ -84,6 +97,11 @@ gk_app_evtping(const char *cmdline)
 		if (dt < min)
 			min = dt;
 	}
+	gk_info("bench: notify_via=%s\n",
+		gk_evtchn_notify_uses_doorbell() ? "doorbell" : "hypercall");
+	gk_info("bench: evtchn_notify_ns=%llu\n",
+		(unsigned long long)evtping_send_cost(port, n));
+	/* Last: dom0's side stops answering once it sees this line. */
 	gk_info("bench: evtchn_dom0_rtt_ns=%llu\n",
 		(unsigned long long)(sum / n));
 	gk_info("bench: evtchn_dom0_rtt_min_ns=%llu\n",

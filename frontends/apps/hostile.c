@@ -1,6 +1,7 @@
 /*
  * apps/hostile.c: thousands of random and malformed hypercalls (seed=N,
- * count=N) against the hypervisor, then a clean poweroff and a summary.
+ * count=N) and notify-doorbell writes against the hypervisor, then a
+ * clean poweroff and a summary.
  * The app attacks the hypervisor, not itself: every pointer that a
  * hypercall may write through stays out of the kernel image except for a
  * scratch region, and the few operations that could kill this kernel are
@@ -49,6 +50,7 @@ struct hostile {
 	uint64_t nr_eperm;
 	uint64_t nr_other;
 	uint64_t nr_skipped;
+	uint64_t nr_doorbell; /* writes to the notify doorbell port */
 };
 
 /* xorshift64*: small, and the same sequence for the same seed. */
@@ -398,9 +400,40 @@ hostile_misc(struct hostile *h)
 	}
 }
 
+/* The notify doorbell (xylem/hcall.h): random 16-bit values, mostly low
+ * port numbers (some of them this guest's own dom0-bound ports, which
+ * xylem-hv serves with KVM ioeventfds), plus byte writes at the
+ * doorbell's port and the one after it (wider ones would reach ports the
+ * TSS bitmap denies, and fault this kernel).  No result to count. */
+static long
+hostile_doorbell(struct hostile *h)
+{
+	uint16_t v = (uint16_t)(hostile_below(h, 2) ? hostile_below(h, 16)
+						    : hostile_rand(h));
+
+	h->nr_doorbell++;
+	switch (hostile_below(h, 8)) {
+	case 0:
+		__asm__ volatile("outb %b0, %w1"
+				 :
+				 : "a"((uint8_t)v), "Nd"(XYL_DOORBELL_IO_PORT +
+							 hostile_below(h, 2))
+				 : "memory");
+		break;
+	default:
+		__asm__ volatile("outw %w0, %w1"
+				 :
+				 : "a"(v), "Nd"(XYL_DOORBELL_IO_PORT)
+				 : "memory");
+	}
+	return 0;
+}
+
 static long
 hostile_one(struct hostile *h)
 {
+	if (hostile_below(h, 10) == 0)
+		return hostile_doorbell(h);
 	switch (hostile_below(h, 9)) {
 	case 0:
 		return hostile_evtchn(h);
@@ -494,7 +527,7 @@ gk_app_hostile(const char *cmdline)
 	gk_info("hostile: seed %llu: %llu calls in %llu ms: ok %llu efault "
 		"%llu "
 		"einval %llu enosys %llu eperm %llu other %llu, skipped %llu, "
-		"unhandled events %llu\n",
+		"doorbell writes %llu, unhandled events %llu\n",
 		(unsigned long long)seed, (unsigned long long)h.nr_calls,
 		(unsigned long long)((gk_time_now_ns() - t0) / GK_NS_PER_MS),
 		(unsigned long long)h.nr_ok, (unsigned long long)h.nr_efault,
@@ -502,6 +535,7 @@ gk_app_hostile(const char *cmdline)
 		(unsigned long long)h.nr_enosys, (unsigned long long)h.nr_eperm,
 		(unsigned long long)h.nr_other,
 		(unsigned long long)h.nr_skipped,
+		(unsigned long long)h.nr_doorbell,
 		(unsigned long long)gk.evtchn.nr_unhandled);
 	return 0;
 }

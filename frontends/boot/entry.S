@@ -7,6 +7,7 @@
  */
 #include <xen/elfnote.h>
 #include "gk/boot.h"
+#include "xylem/hcall.h"
 
 #define CR0_PE    0x00000001
 #define CR0_ET    0x00000010
@@ -105,6 +106,20 @@ gk_entry64:
 	xorl	%edx, %edx
 	wrmsr
 	movl	$GK_BOOT_XEN, gk_boot_flags
+	/* Xylem's own CPUID block: is the notify doorbell there? */
+	movl	$XYL_CPUID_BASE, %eax
+	cpuid
+	cmpl	$XYL_CPUID_SIG_EBX, %ebx
+	jne	1f
+	cmpl	$XYL_CPUID_SIG_EDX, %edx
+	jne	1f
+	cmpl	$XYL_CPUID_FEATURES, %eax
+	jb	1f
+	movl	$XYL_CPUID_FEATURES, %eax
+	cpuid
+	testl	$XYL_CPUID_F_DOORBELL, %eax
+	jz	1f
+	orl	$GK_BOOT_DOORBELL, gk_boot_flags
 1:
 	/* Drop to ring 3 with IOPL=3; gk_start never returns.  The -8 gives
 	 * gk_start the stack alignment of a called function.  PVM keeps the

@@ -279,7 +279,7 @@ static void
 blkfront_notify(struct blkfront_queue *q)
 {
 	if (blkfront_ring_push(&q->ring))
-		gk_evtchn_send(q->port);
+		gk_evtchn_notify(q->port);
 }
 
 int
@@ -463,7 +463,7 @@ blkfront_rekick(struct blkfront_dev *b)
 		struct blkfront_queue *q = &b->queues[i];
 
 		if (q->in_flight && !q->ring.is_broken) {
-			gk_evtchn_send(q->port);
+			gk_evtchn_notify(q->port);
 			b->rekicks++;
 		}
 	}
@@ -585,7 +585,7 @@ blkfront_raw_set_req_prod(struct blkfront_dev *b, uint32_t prod)
 	xen_wmb();
 	q->ring.front.sring->req_prod = prod;
 	xen_mb();
-	gk_evtchn_send(q->port);
+	gk_evtchn_notify(q->port);
 }
 
 int

@@ -41,8 +41,8 @@ static void
 consfront_notify(struct consfront *cf)
 {
 	cf->is_notify_due = 0;
-	if (gk_evtchn_send(cf->port) == 0)
-		cf->nr_notify++;
+	gk_evtchn_notify(cf->port);
+	cf->nr_notify++;
 }
 
 /* Move typed bytes from in[] into our input buffer (as room allows). */

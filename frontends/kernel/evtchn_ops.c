@@ -1,16 +1,24 @@
 /*
  * kernel/evtchn_ops.c: the event_channel_op hypercalls, one wrapper per
- * sub-op, and the main-loop poll over the kernel's own table.  Results are
- * passed back unchanged (0 or a negative Xen errno).
+ * sub-op, the notify path (doorbell or EVTCHNOP_send) and the main-loop
+ * poll over the kernel's own table.  Results are passed back unchanged
+ * (0 or a negative Xen errno).
  */
 #include <stdint.h>
 
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 
+#include "gk/boot.h"
+#include "gk/cmdline.h"
 #include "gk/evtchn.h"
 #include "gk/hypercall.h"
 #include "gk/kernel.h"
+
+/* fastnotify=1|0 on the command line; this when absent. */
+#define GK_FASTNOTIFY_DEFAULT 1
+
+static int gk_doorbell_on;
 
 int
 gk_evtchn_alloc_unbound(domid_t remote_dom, evtchn_port_t *port)
@@ -73,6 +81,35 @@ gk_evtchn_send(evtchn_port_t port)
 	struct evtchn_send op = {.port = port};
 
 	return (int)gk_hc_event_channel_op(EVTCHNOP_send, &op);
+}
+
+void
+gk_evtchn_notify_init(void)
+{
+	uint64_t on = GK_FASTNOTIFY_DEFAULT;
+
+	gk_cmdline_get_u64(gk.cmdline, "fastnotify", &on);
+	gk_doorbell_on = on && (gk.boot_flags & GK_BOOT_DOORBELL);
+}
+
+int
+gk_evtchn_notify_uses_doorbell(void)
+{
+	return gk_doorbell_on;
+}
+
+void
+gk_evtchn_notify(evtchn_port_t port)
+{
+	if (!gk_doorbell_on) {
+		gk_evtchn_send(port);
+		return;
+	}
+	/* `out` waits for earlier stores: the ring update is visible. */
+	__asm__ volatile("outw %w0, %w1"
+			 :
+			 : "a"((uint16_t)port), "Nd"(XYL_DOORBELL_IO_PORT)
+			 : "memory");
 }
 
 int

@@ -188,6 +188,7 @@ core_init(void)
 	if (rc < 0)
 		gk_panic("shared_info: add_to_physmap failed (%d)", rc);
 	gk_evtchn_init(&gk.evtchn);
+	gk_evtchn_notify_init();
 	/* Before anything polls events: the backend's kick must find the
 	 * console's handler. */
 	rc = consfront_init();

@@ -442,7 +442,7 @@ netfront_reap_rx(struct netfront *nf)
 			return;
 		}
 		if (netfront_ring_push(&nf->rx))
-			gk_evtchn_send(nf->port);
+			gk_evtchn_notify(nf->port);
 	} while (netfront_ring_idle(&nf->rx) > 0);
 }
 
@@ -452,7 +452,7 @@ netfront_flush(struct netfront *nf)
 	if (nf->is_broken || nf->is_closed || !nf->cluster.held)
 		return;
 	if (netfront_ring_push(&nf->tx))
-		gk_evtchn_send(nf->port);
+		gk_evtchn_notify(nf->port);
 	netfront_cluster_pushed(&nf->cluster);
 }
 

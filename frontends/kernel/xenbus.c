@@ -199,7 +199,7 @@ drain_ring(struct xenbus *xb, uint32_t want)
 	}
 	/* The daemon may be waiting for room in the response ring. */
 	if (xb->intf->rsp_cons != cons0)
-		gk_evtchn_send(xb->port);
+		gk_evtchn_notify(xb->port);
 	return found;
 }
 
@@ -232,7 +232,7 @@ send_request(struct xenbus *xb, uint64_t deadline)
 			return -EIO;
 		p += n;
 		left -= (uint32_t)n;
-		gk_evtchn_send(xb->port);
+		gk_evtchn_notify(xb->port);
 		if (left && gk_time_now_ns() >= deadline)
 			return -ETIMEDOUT;
 		if (left)

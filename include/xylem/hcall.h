@@ -27,4 +27,24 @@
 #define XYL_HYPERCALL_STUB_BYTES 32
 #define XYL_DEBUGCON_IO_PORT 0xe9   /* one byte out = one console byte (Bochs style) */
 
+/*
+ * Xylem extension (docs/abi.md, "Notify doorbell"): a CPUID leaf pair in
+ * their own 0x100 block after Xen's, with their own signature, so a Xen
+ * guest that scans for "XenVMMXenVMM" never mistakes them for Xen's.
+ *   XYL_CPUID_BASE:     eax = highest leaf of the block, ebx ecx edx =
+ *                       "XylemXylemHV"
+ *   XYL_CPUID_FEATURES: eax = XYL_CPUID_F_* flags, ebx = doorbell port
+ * The notify doorbell: a 2-byte `outw` of an event-channel port number to
+ * XYL_DOORBELL_IO_PORT is EVTCHNOP_send on that port (no result; a bad
+ * port is ignored).  Distinct from the hypercall's 4-byte access at 0x8c.
+ */
+#define XYL_CPUID_BASE	     0x40000200
+#define XYL_CPUID_FEATURES   0x40000201
+#define XYL_CPUID_SIG_EBX    0x656c7958 /* "Xyle" */
+#define XYL_CPUID_SIG_ECX    0x6c79586d /* "mXyl" */
+#define XYL_CPUID_SIG_EDX    0x56486d65 /* "emHV" */
+#define XYL_CPUID_F_DOORBELL (1 << 0)
+#define XYL_DOORBELL_IO_PORT 0x8e
+#define XYL_DOORBELL_BYTES   2
+
 #endif

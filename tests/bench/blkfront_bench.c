@@ -4,7 +4,8 @@
  * fio on the host on the same image file, same block size and queue depth,
  * in one run: sequential MB/s and 4 KiB random IOPS at QD1 and QD32; and
  * notifications per request (ours + the backend's) with the coalescing
- * flag on and off.  Appends rows to the table named by argv[1].
+ * flag on and off; QD1 IOPS with the notify doorbell against
+ * EVTCHNOP_send.  Appends rows to the table named by argv[1].
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,19 +49,20 @@ xyl_run(struct proc *p, char *const *args, int timeout_ms)
 	return proc_run(p, hv.rundir, argv, timeout_ms);
 }
 
-/* Run blkbench in a guest; its output in *out (caller frees). */
+/* Run blkbench in a guest (extra: more cmdline words, e.g. qd= and
+ * fastnotify=); its output in *out (caller frees). */
 static int
-guest_bench(int coalesce, char **out)
+guest_bench(int coalesce, const char *extra, char **out)
 {
-	char cfg[256], cmd[160];
+	char cfg[256], cmd[200];
 	struct proc p;
 	FILE *f;
 	int rc;
 
 	snprintf(cfg, sizeof(cfg), "%s/bench.cfg", hv.rundir);
 	snprintf(cmd, sizeof(cmd),
-		 "app=blkbench ms=" RUN_MS " qd=1,32 seq_bs=%d coalesce=%d",
-		 SEQ_BS, coalesce);
+		 "app=blkbench ms=" RUN_MS " seq_bs=%d coalesce=%d %s", SEQ_BS,
+		 coalesce, extra);
 	f = fopen(cfg, "w");
 	if (!f)
 		return -errno;
@@ -182,6 +184,23 @@ notifications(const char *on, const char *off, const char *name, int qd)
 	row(what, m, peer, b > 0 ? a / b : 0);
 }
 
+/* QD1 IOPS with the notify doorbell against EVTCHNOP_send. */
+static void
+notify_paths(const char *bell, const char *send, const char *name)
+{
+	double a = guest_value(bell, name, 1, "iops");
+	double b = guest_value(send, name, 1, "iops");
+	char what[128], m[64], peer[64];
+
+	snprintf(what, sizeof(what),
+		 "blkfront %s 4 KiB QD1, notify by doorbell (fastnotify=1)",
+		 name);
+	snprintf(m, sizeof(m), "%.0f IOPS", a);
+	snprintf(peer, sizeof(peer), "EVTCHNOP_send (fastnotify=0): %.0f IOPS",
+		 b);
+	row(what, m, peer, b > 0 ? a / b : 0);
+}
+
 static int
 make_image(void)
 {
@@ -214,7 +233,7 @@ main(int argc, char **argv)
 		    {"seqwrite", "write", SEQ_BS, 0},
 		    {"randread", "randread", 4096, 1},
 		    {"randwrite", "randwrite", 4096, 1}};
-	char *on = NULL, *off = NULL;
+	char *on = NULL, *off = NULL, *bell = NULL, *send = NULL;
 	struct proc p;
 	int rc;
 
@@ -232,9 +251,13 @@ main(int argc, char **argv)
 	if (rc == 0)
 		rc = make_image();
 	if (rc == 0)
-		rc = guest_bench(1, &on);
+		rc = guest_bench(1, "qd=1,32", &on);
 	if (rc == 0)
-		rc = guest_bench(0, &off);
+		rc = guest_bench(0, "qd=1,32", &off);
+	if (rc == 0)
+		rc = guest_bench(1, "qd=1 fastnotify=1", &bell);
+	if (rc == 0)
+		rc = guest_bench(1, "qd=1 fastnotify=0", &send);
 	for (unsigned int i = 0; rc == 0 && i < 4; i++)
 		for (int qd = 1; qd <= 32; qd += 31)
 			compare(on, runs[i].name, runs[i].fio, runs[i].bs, qd,
@@ -243,12 +266,16 @@ main(int argc, char **argv)
 		notifications(on, off, "randread", 1);
 		notifications(on, off, "randread", 32);
 		notifications(on, off, "seqwrite", 32);
+		notify_paths(bell, send, "randread");
+		notify_paths(bell, send, "randwrite");
 	}
 	xyl_run(&p, (char *[]){"host", "stop", NULL}, 30000);
 	proc_free(&p);
 	harness_hv_stop(&hv);
 	free(on);
 	free(off);
+	free(bell);
+	free(send);
 	if (table)
 		fclose(table);
 	return rc == 0 ? 0 : 1;

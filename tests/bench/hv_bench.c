@@ -4,7 +4,9 @@
  *   - null hypercall vs a raw PIO exit to user space (guest app hcbench);
  *   - event-channel send -> handled: guest loopback (hcbench) and a
  *     guest <-> dom0 eventfd round trip (guest app evtping + this program
- *     as the dom0 peer, through libxylemctl);
+ *     as the dom0 peer, through libxylemctl), with EVTCHNOP_send, the
+ *     notify doorbell through its ioeventfd, and the doorbell's user-space
+ *     path (a second xylem-hv with XYLEM_NO_FAST_NOTIFY=1);
  *   - `xyl create` -> guest main and -> poweroff, median of 20;
  *   - xylem-hv's own memory per extra domain.
  * Writes a markdown table to the file named by argv[1] (and stdout).
@@ -12,6 +14,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,34 +178,116 @@ serve_evtping(struct proc *p, const char *name)
 	return rc;
 }
 
-static void
-bench_evtchn_dom0(void)
+struct notify_result {
+	long long rtt_ns;    /* guest -> dom0 -> guest round trip */
+	long long notify_ns; /* guest-side cost of one notify */
+};
+
+/* evtping with the given fastnotify= value; 0 or -1 (failed). */
+static int
+run_evtping(const char *fastnotify, struct notify_result *res)
 {
 	struct proc p;
-	long long rtt;
-	char v[64], r[64];
+	char cmdline[96];
 	int rc;
 
-	if (start_guest(&p, "evtping", 32, "app=evtping count=2000") < 0)
-		return;
+	snprintf(cmdline, sizeof(cmdline), "app=evtping count=2000 %s",
+		 fastnotify);
+	if (start_guest(&p, "evtping", 32, cmdline) < 0)
+		return -1;
 	rc = serve_evtping(&p, "evtping");
 	if (rc < 0)
 		fprintf(stderr, "evtping dom0 side: %s\n", strerror(-rc));
 	rc = proc_wait(&p, GUEST_TIMEOUT_MS);
-	rtt = find_value(p.out, "bench: evtchn_dom0_rtt_ns=");
-	if (rc != 0 || rtt <= 0) {
-		fprintf(stderr, "evtping failed (%d):\n%s\n", rc, p.out);
-		row("evtchn guest ↔ dom0 eventfd round trip", "failed", "-",
-		    "-");
-	} else {
-		/* The ceiling: two cross-thread eventfd wake-ups (one each
-		 * way), ~7 µs each on these hosts (performance-anchors §6). */
-		snprintf(v, sizeof(v), "%.2f µs", rtt / 1000.0);
-		snprintf(r, sizeof(r), "%.2f×", rtt / 14000.0);
-		row("evtchn guest → dom0 → guest round trip", v,
-		    "2 eventfd wake-ups ≈ 14 µs", r);
+	res->rtt_ns = find_value(p.out, "bench: evtchn_dom0_rtt_ns=");
+	res->notify_ns = find_value(p.out, "bench: evtchn_notify_ns=");
+	if (rc != 0 || res->rtt_ns <= 0 || res->notify_ns <= 0) {
+		fprintf(stderr, "evtping (%s) failed (%d):\n%s\n", fastnotify,
+			rc, p.out);
+		rc = -1;
 	}
 	proc_free(&p);
+	return rc;
+}
+
+/* Rows for one notify path, against the hypercall's (base) if given. */
+static void
+notify_rows(const char *how, const struct notify_result *r,
+	    const struct notify_result *base)
+{
+	char what[160], v[64], c[64], q[64];
+
+	snprintf(what, sizeof(what),
+		 "evtchn guest → dom0 → guest round trip, %s", how);
+	snprintf(v, sizeof(v), "%.2f µs", r->rtt_ns / 1000.0);
+	if (base) {
+		snprintf(c, sizeof(c), "%.2f µs with EVTCHNOP_send",
+			 base->rtt_ns / 1000.0);
+		snprintf(q, sizeof(q), "%.2f×",
+			 (double)r->rtt_ns / (double)base->rtt_ns);
+	} else {
+		/* Two cross-thread eventfd wake-ups (one each way), ~7 µs
+		 * each on these hosts (performance-anchors §6). */
+		snprintf(c, sizeof(c), "2 eventfd wake-ups ≈ 14 µs");
+		snprintf(q, sizeof(q), "%.2f×", r->rtt_ns / 14000.0);
+	}
+	row(what, v, c, q);
+	snprintf(what, sizeof(what), "guest-side cost of one notify, %s", how);
+	snprintf(v, sizeof(v), "%.2f µs", r->notify_ns / 1000.0);
+	if (base) {
+		snprintf(c, sizeof(c), "%.2f µs with EVTCHNOP_send",
+			 base->notify_ns / 1000.0);
+		snprintf(q, sizeof(q), "%.2f×",
+			 (double)r->notify_ns / (double)base->notify_ns);
+	} else {
+		snprintf(c, sizeof(c), "-");
+		snprintf(q, sizeof(q), "-");
+	}
+	row(what, v, c, q);
+}
+
+static struct notify_result notify_base;
+static bool has_notify_base;
+
+/* EVTCHNOP_send against the doorbell (ioeventfd) in the same xylem-hv. */
+static void
+bench_evtchn_dom0(void)
+{
+	struct notify_result r;
+
+	has_notify_base = run_evtping("fastnotify=0", &notify_base) == 0;
+	if (has_notify_base)
+		notify_rows("EVTCHNOP_send", &notify_base, NULL);
+	else
+		row("evtchn guest → dom0 → guest round trip", "failed", "-",
+		    "-");
+	if (run_evtping("fastnotify=1", &r) == 0)
+		notify_rows("doorbell (ioeventfd)", &r,
+			    has_notify_base ? &notify_base : NULL);
+	else
+		row("evtchn round trip, doorbell (ioeventfd)", "failed", "-",
+		    "-");
+}
+
+/* The doorbell's user-space path: a xylem-hv with XYLEM_NO_FAST_NOTIFY=1
+ * (replaces the running one). */
+static void
+bench_evtchn_dom0_slow(void)
+{
+	struct notify_result r;
+	int rc;
+
+	harness_hv_stop(&hv);
+	setenv("XYLEM_NO_FAST_NOTIFY", "1", 1);
+	rc = harness_hv_start(&hv, NULL, 10000);
+	unsetenv("XYLEM_NO_FAST_NOTIFY");
+	if (rc < 0 || run_evtping("fastnotify=1", &r) < 0) {
+		row("evtchn round trip, doorbell without ioeventfd", "failed",
+		    "-", "-");
+		return;
+	}
+	notify_rows("doorbell without ioeventfd (XYLEM_NO_FAST_NOTIFY=1)", &r,
+		    has_notify_base ? &notify_base : NULL);
 }
 
 static int
@@ -321,6 +406,7 @@ int
 main(int argc, char **argv)
 {
 	const char *skip = harness_skip_reason();
+	bool only_notify;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (skip) {
@@ -335,10 +421,17 @@ main(int argc, char **argv)
 		fprintf(stderr, "hv_bench: cannot start xylem-hv\n");
 		return 1;
 	}
-	bench_hypercalls();
+	/* HV_BENCH_ONLY=notify: just the notify rows (quick comparisons). */
+	only_notify = getenv("HV_BENCH_ONLY") &&
+		      strcmp(getenv("HV_BENCH_ONLY"), "notify") == 0;
+	if (!only_notify)
+		bench_hypercalls();
 	bench_evtchn_dom0();
-	bench_create();
-	bench_memory();
+	if (!only_notify) {
+		bench_create();
+		bench_memory();
+	}
+	bench_evtchn_dom0_slow();
 	harness_hv_stop(&hv);
 	if (table)
 		fclose(table);

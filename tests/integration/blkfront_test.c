@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,10 +307,73 @@ start_durable(struct proc *p, const char *name, char **cfg)
 	free(disk);
 }
 
+/* The notify doorbell across blkback restarts: each new binding got a
+ * fresh ioeventfd (KVM would refuse one for a guest port whose stale
+ * registration was left behind, and xylem-hv would log "refused"), and
+ * every one was dropped by the time the guest was destroyed.  xylem-hv
+ * logs one summary line per destroyed domain; the suite's earlier guests
+ * wrote the first `before` of them. */
+#define DOORBELL_SUMMARY                                                       \
+	"doorbell: %llu ioeventfds registered, %llu "                          \
+	"dropped, %llu bad"
+
+static int
+doorbell_summaries(unsigned long long v[3])
+{
+	const char *l = harness_read_file(hv.log_path);
+	int n = 0;
+
+	while ((l = strstr(l, "doorbell: ")) != NULL) {
+		if (sscanf(l, DOORBELL_SUMMARY, &v[0], &v[1], &v[2]) == 3)
+			n++;
+		l++;
+	}
+	return n;
+}
+
+static bool
+fast_notify_off(void)
+{
+	const char *e = getenv("XYLEM_NO_FAST_NOTIFY");
+
+	return e && strcmp(e, "1") == 0;
+}
+
+static void
+check_doorbells(int before, int min_registered)
+{
+	unsigned long long v[3] = {0, 0, 0};
+	const char *log;
+	int n = 0;
+
+	if (fast_notify_off())
+		return;
+	/* The line comes when the domain is destroyed, just after xyl. */
+	for (int i = 0; i < 100 && n <= before; i++) {
+		n = doorbell_summaries(v);
+		if (n <= before)
+			usleep(50000);
+	}
+	log = harness_read_file(hv.log_path);
+	if (n <= before || v[0] < (unsigned long long)min_registered ||
+	    v[0] != v[1] || v[2] || strstr(log, "refused") ||
+	    strstr(log, "dropping port"))
+		harness_hv_dump_log(&hv);
+	ck_assert_msg(n > before, "no doorbell summary in xylem-hv's log");
+	ck_assert_msg(v[0] >= (unsigned long long)min_registered &&
+			      v[0] == v[1] && v[2] == 0,
+		      "doorbell: %llu registered, %llu dropped, %llu bad", v[0],
+		      v[1], v[2]);
+	ck_assert_msg(!strstr(log, "refused") && !strstr(log, "dropping port"),
+		      "doorbell trouble in xylem-hv's log");
+}
+
 START_TEST(blkback_kill9_reconnects)
 {
 	struct proc p;
 	char *cfg;
+	unsigned long long v[3];
+	int before = doorbell_summaries(v);
 	long gen;
 	int rc;
 
@@ -331,6 +395,7 @@ START_TEST(blkback_kill9_reconnects)
 					       "0 failed"),
 		      "exit %d:\n%s", rc, p.out);
 	check_image("dur.img", last_gen(p.out));
+	check_doorbells(before, KILL_ROUNDS + 1);
 	proc_free(&p);
 	free(cfg);
 }

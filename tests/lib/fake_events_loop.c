@@ -9,7 +9,7 @@
 #include "fake_events_world.h"
 #include "loop.h"
 
-#define FAKE_LOOP_MAX 64
+#define FAKE_LOOP_MAX 512
 
 static struct {
 	int fd;

@@ -1,14 +1,18 @@
 /*
- * tests/lib/fake_events_world.c: fakes of domain.c, memory.c and
- * hypercall.c for the evtchn and gnttab suites.  Guest memory is one heap
+ * tests/lib/fake_events_world.c: fakes of domain.c, memory.c,
+ * hypercall.c, log.c and kvm.c's ioeventfds for the evtchn and gnttab
+ * suites.  Guest memory is one heap
  * buffer per domain (RAM, then the special area), as the memfd is.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fake_events_world.h"
 #include "hypercall.h"
+#include "kvm.h"
+#include "log.h"
 #include "memory.h"
 
 #define FAKE_PAGE	4096u
@@ -66,6 +70,7 @@ fake_domain_new(struct hv *hv, xyl_domid_t domid, uint32_t nr_vcpus)
 		d->vcpus[i].wake_fd = -1;
 		d->vcpus[i].timer_fd = -1;
 	}
+	d->vm_fd = FAKE_VM_FD_BASE + domid;
 	hv->domains[domid] = d;
 	return d;
 }
@@ -214,4 +219,137 @@ guest_copy_to(struct vcpu *v, uint64_t gva, const void *src, size_t len)
 		return -EFAULT;
 	memcpy(dst, src, len);
 	return 0;
+}
+
+/* ---- kvm.c: PIO ioeventfds, kept as KVM keeps them ---- */
+
+#define FAKE_MAX_IOEVENTFDS 1024
+
+static struct fake_ioeventfd {
+	bool used;
+	int vm_fd;
+	uint16_t port;
+	uint8_t bytes;
+	uint64_t datamatch;
+	int efd;
+} fake_ioev[FAKE_MAX_IOEVENTFDS];
+static int fake_ioev_fail_rc;
+static pthread_mutex_t fake_ioev_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct fake_ioeventfd *
+fake_ioev_find(int vm_fd, uint16_t port, uint8_t bytes, uint64_t datamatch)
+{
+	for (int i = 0; i < FAKE_MAX_IOEVENTFDS; i++) {
+		struct fake_ioeventfd *e = &fake_ioev[i];
+
+		if (e->used && e->vm_fd == vm_fd && e->port == port &&
+		    e->bytes == bytes && e->datamatch == datamatch)
+			return e;
+	}
+	return NULL;
+}
+
+static int
+fake_ioev_assign(int vm_fd, uint16_t port, uint8_t bytes, uint64_t datamatch,
+		 int efd)
+{
+	if (fake_ioev_fail_rc) {
+		int rc = fake_ioev_fail_rc;
+
+		fake_ioev_fail_rc = 0;
+		return rc;
+	}
+	if (fake_ioev_find(vm_fd, port, bytes, datamatch))
+		return -EEXIST;
+	for (int i = 0; i < FAKE_MAX_IOEVENTFDS; i++) {
+		if (!fake_ioev[i].used) {
+			fake_ioev[i] = (struct fake_ioeventfd){
+				true, vm_fd, port, bytes, datamatch, efd};
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+int
+kvm_pio_ioeventfd(int vm_fd, uint16_t port, uint8_t bytes, uint64_t datamatch,
+		  int efd, bool assign)
+{
+	struct fake_ioeventfd *e;
+	int rc = 0;
+
+	pthread_mutex_lock(&fake_ioev_lock);
+	if (assign) {
+		rc = fake_ioev_assign(vm_fd, port, bytes, datamatch, efd);
+	} else {
+		/* KVM matches the eventfd too on deassign. */
+		e = fake_ioev_find(vm_fd, port, bytes, datamatch);
+		if (e && e->efd == efd)
+			e->used = false;
+		else
+			rc = -ENOENT;
+	}
+	pthread_mutex_unlock(&fake_ioev_lock);
+	return rc;
+}
+
+unsigned
+fake_ioeventfd_count(int vm_fd)
+{
+	unsigned n = 0;
+
+	pthread_mutex_lock(&fake_ioev_lock);
+	for (int i = 0; i < FAKE_MAX_IOEVENTFDS; i++)
+		n += fake_ioev[i].used && fake_ioev[i].vm_fd == vm_fd;
+	pthread_mutex_unlock(&fake_ioev_lock);
+	return n;
+}
+
+bool
+fake_ioeventfd_ring(int vm_fd, uint16_t port, uint8_t bytes, uint64_t value)
+{
+	struct fake_ioeventfd *e;
+	uint64_t one = 1;
+	int efd = -1;
+
+	pthread_mutex_lock(&fake_ioev_lock);
+	e = fake_ioev_find(vm_fd, port, bytes, value);
+	if (e)
+		efd = e->efd;
+	pthread_mutex_unlock(&fake_ioev_lock);
+	if (efd < 0)
+		return false;
+	if (write(efd, &one, sizeof(one)) != sizeof(one))
+		return false;
+	return true;
+}
+
+void
+fake_ioeventfd_fail_next(int rc)
+{
+	fake_ioev_fail_rc = rc;
+}
+
+/* ---- log.c ---- */
+
+static unsigned fake_logs;
+
+void
+log_msg(struct hv *hv, enum log_level level, int domid, const char *fmt, ...)
+{
+	(void)hv, (void)level, (void)domid, (void)fmt;
+	__atomic_fetch_add(&fake_logs, 1, __ATOMIC_RELAXED);
+}
+
+void
+log_guest(struct domain *d, enum log_level level, const char *fmt, ...)
+{
+	(void)d, (void)level, (void)fmt;
+	__atomic_fetch_add(&fake_logs, 1, __ATOMIC_RELAXED);
+}
+
+unsigned
+fake_log_count(void)
+{
+	return __atomic_load_n(&fake_logs, __ATOMIC_RELAXED);
 }

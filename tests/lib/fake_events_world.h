@@ -39,6 +39,19 @@ void *fake_alias_last_hva(void);
 /* Make the next memory_alias_gfn() fail with rc (0 = succeed). */
 void fake_alias_fail_next(int rc);
 
+/* The fake KVM PIO ioeventfds (kvm_pio_ioeventfd): registrations on a
+ * VM (fake domains have vm_fd FAKE_VM_FD_BASE + domid); how many there
+ * are; ring: what the kernel does on a guest write of value, i.e. signal
+ * the matching eventfd (true) or report an exit to user space (false). */
+#define FAKE_VM_FD_BASE 1000
+unsigned fake_ioeventfd_count(int vm_fd);
+bool fake_ioeventfd_ring(int vm_fd, uint16_t port, uint8_t bytes,
+			 uint64_t value);
+/* Make the next assign fail with rc (0 = succeed). */
+void fake_ioeventfd_fail_next(int rc);
+/* log_msg/log_guest calls so far. */
+unsigned fake_log_count(void);
+
 /* The fake loop: fds registered with loop_add. */
 bool fake_loop_has(int fd);
 /* Run fd's callback as the loop would on readiness; false if none. */

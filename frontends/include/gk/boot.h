@@ -31,6 +31,7 @@
 #define GK_FAULT_STACK_BYTES 16384 /* ring-3 fault handler stack */
 
 /* Boot flags left by the stub in gk_boot_flags. */
-#define GK_BOOT_XEN 1 /* XenVMMXenVMM found, hypercall MSR written */
+#define GK_BOOT_XEN	 1 /* XenVMMXenVMM found, hypercall MSR written */
+#define GK_BOOT_DOORBELL 2 /* Xylem's CPUID block offers the doorbell */
 
 #endif

@@ -61,6 +61,15 @@ int gk_evtchn_close(evtchn_port_t port);
 int gk_evtchn_unmask(evtchn_port_t port);
 int gk_evtchn_status(domid_t dom, evtchn_port_t port,
 		     struct evtchn_status *out);
+/* Notify the peer of port: the Xylem doorbell (one `outw` of the port to
+ * XYL_DOORBELL_IO_PORT, no result, no argument copy) when xylem-hv offers
+ * it and the command line does not say fastnotify=0; EVTCHNOP_send
+ * otherwise.  Drivers use this; gk_evtchn_send stays the hypercall. */
+void gk_evtchn_notify(evtchn_port_t port);
+/* Decide once at boot (core_init) from the boot flags and cmdline. */
+void gk_evtchn_notify_init(void);
+/* 1 if gk_evtchn_notify rings the doorbell. */
+int gk_evtchn_notify_uses_doorbell(void);
 /* Run the handlers of the kernel's own table; returns ports handled. */
 unsigned int gk_evtchn_poll(void);
 
