@@ -11,7 +11,7 @@
  * vif closed while the others keep talking.  A vif with `rate=8Mb/s`
  * delivers a UDP stream to the host at no more than that (plus a burst)
  * while an unlimited one is clearly faster, and the stream's TX requests
- * show up in `xyl profile --json <dom> vif0`.
+ * show up in `xyl profile --json <dom> vif0` and in `xyl top -n`.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -616,6 +616,37 @@ START_TEST(vif_profile_after_udp_stream)
 }
 END_TEST
 
+/* `xyl top -b -n` (after the streams above): a line per vif, and the
+ * first frame's end-to-end percentiles (since connect) of a profiled vif
+ * are numbers, read from netback's files. */
+START_TEST(top_shows_vif_lines)
+{
+	char *argv[] = {xyl, "top", "-b", "-n", "-i", "2", "-d", "1", NULL};
+	char *out = NULL, p50[32], p99[32];
+	const char *at;
+	int vifs = 0, profiled = 0;
+
+	ck_assert_int_eq(run(argv, &out), 0);
+	for (at = out; (at = strstr(at, "    vif ")); at++) {
+		double v[6];
+		unsigned devid;
+
+		vifs++;
+		if (sscanf(at,
+			   "    vif %u TX/s %lf RX/s %lf TX(k)/s %lf RX(k)/s "
+			   "%lf NTFY/s %lf SUPP/s %lf E2E50/99(us) %31s %31s",
+			   &devid, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+			   p50, p99) == 9 &&
+		    strcmp(p50, "-") != 0 && strcmp(p99, "-") != 0)
+			profiled++;
+	}
+	ck_assert_msg(vifs >= 2 && profiled >= 1,
+		      "%d vif lines, %d with percentiles:\n%s", vifs, profiled,
+		      out);
+	free(out);
+}
+END_TEST
+
 static Suite *
 netback_suite(void)
 {
@@ -633,6 +664,7 @@ netback_suite(void)
 	tcase_add_test(tc, hostile_frontend_spares_the_others);
 	tcase_add_test(tc, rate_limits_guest_tx);
 	tcase_add_test(tc, vif_profile_after_udp_stream);
+	tcase_add_test(tc, top_shows_vif_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
