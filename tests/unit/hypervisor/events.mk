@@ -3,6 +3,7 @@
 $(eval $(call unit_test,evtchn_test,\
 	tests/lib/fake_events_loop.c \
 	tests/lib/fake_events_world.c \
+	tests/lib/fake_evtchn_world.c \
 	tests/unit/hypervisor/evtchn_test.c \
 	hypervisor/evtchn.c \
 	hypervisor/evtchn_2l.c \
@@ -12,6 +13,7 @@ $(eval $(call unit_test,evtchn_test,\
 $(eval $(call unit_test,evtchn_doorbell_test,\
 	tests/lib/fake_events_loop.c \
 	tests/lib/fake_events_world.c \
+	tests/lib/fake_evtchn_world.c \
 	tests/unit/hypervisor/evtchn_doorbell_test.c \
 	hypervisor/evtchn.c \
 	hypervisor/evtchn_2l.c \

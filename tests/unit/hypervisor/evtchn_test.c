@@ -14,7 +14,7 @@
 #include <xen/event_channel.h>
 
 #include "evtchn.h"
-#include "fake_events_world.h"
+#include "fake_evtchn_world.h"
 #include "hypercall.h"
 #include "memory.h"
 
@@ -22,35 +22,26 @@
 #define OWNER_A ((void *)0xa)
 #define OWNER_B ((void *)0xb)
 
+static struct fake_evtchn_world world;
 static struct hv *hv;
 static struct domain *d1, *d2;
 
 static void
 setup(void)
 {
-	fake_kicks_reset();
-	hv = fake_hv_new();
-	ck_assert_int_eq(evtchn_dom0_init(hv), 0);
-	d1 = fake_domain_new(hv, 1, 2);
-	d2 = fake_domain_new(hv, 2, 2);
-	ck_assert_int_eq(evtchn_domain_init(d1), 0);
-	ck_assert_int_eq(evtchn_domain_init(d2), 0);
-	fake_domain_map_shared_info(d1);
-	fake_domain_map_shared_info(d2);
+	fake_evtchn_world_up(&world, 2, 2);
+	hv = world.hv;
+	d1 = world.d1;
+	d2 = world.d2;
 }
 
 static void
 teardown(void)
 {
-	evtchn_domain_destroy(d1);
-	evtchn_domain_free(d1);
-	evtchn_domain_free(d2); /* destroys first */
-	evtchn_dom0_close_owner(hv, OWNER_A);
-	evtchn_dom0_close_owner(hv, OWNER_B);
-	evtchn_dom0_fini(hv);
-	fake_domain_free(d1);
-	fake_domain_free(d2);
-	fake_hv_free(hv);
+	static void *const owners[] = {OWNER_A, OWNER_B};
+
+	fake_evtchn_world_release(&world, owners, 2);
+	fake_evtchn_world_free(&world);
 }
 
 /* Run one sub-op as vCPU vcpu of d with its struct in guest memory. */
