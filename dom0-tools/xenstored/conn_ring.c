@@ -125,12 +125,17 @@ ring_pull(struct store_domain *d, struct store_conn *c, bool *moved)
 	return (int)n;
 }
 
-/* The guest asked to start over (connection = XENSTORE_RECONNECT). */
+/*
+ * The guest asked to start over (connection = XENSTORE_RECONNECT;
+ * xenstore-ring.txt): partial and queued messages, watches and
+ * transactions go with the old connection; both queues restart empty at
+ * 0; the domain's nodes and SET_TARGET stay.  Then CONNECTED and a kick.
+ */
 static void
 ring_reconnect(struct store_domain *d)
 {
 	struct store_who who = {
-		.domid = d->domid, .target = ~0u, .is_priv = false};
+		.domid = d->domid, .target = d->target, .is_priv = false};
 	struct xenstore_domain_interface *intf = d->intf;
 
 	if (d->conn)

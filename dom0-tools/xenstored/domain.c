@@ -233,7 +233,7 @@ static int
 domain_attach(struct store_ctx *ctx, struct store_domain *d)
 {
 	struct store_who who = {
-		.domid = d->domid, .target = ~0u, .is_priv = false};
+		.domid = d->domid, .target = d->target, .is_priv = false};
 	int r;
 
 	r = xylctl_map_guest(ctx->ctl, d->domid, &d->mem);
@@ -293,6 +293,7 @@ introduce(struct store_conn *c, struct store_req *req)
 	d->domid = domid;
 	d->gfn = gfn;
 	d->port = (uint32_t)port;
+	d->target = ~0u;
 	d->io.fd = -1;
 	d->evtchn.notify_fd = d->evtchn.kick_fd = -1;
 	d->next = ctx->domains;
@@ -388,7 +389,7 @@ store_domain_set_target(struct store_conn *c, struct store_req *req)
 		store_conn_reply_err(c, req, r);
 		return;
 	}
-	d->conn->who.target = target;
+	d->target = d->conn->who.target = target;
 	store_conn_reply_str(c, req, "OK");
 }
 

@@ -92,6 +92,7 @@ struct store_domain {
 	struct xenstore_domain_interface *intf;
 	struct store_io io; /* evtchn.notify_fd */
 	struct store_conn *conn;
+	uint32_t target;	     /* SET_TARGET's, kept across reconnects */
 	uint32_t req_cons, rsp_prod; /* our indices: the page's are not
 				      * trusted */
 	bool is_shutdown;	     /* @releaseDomain already fired for it */

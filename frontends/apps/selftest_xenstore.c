@@ -3,11 +3,18 @@
  * store ring is connected (with xenstore=1 on the cmdline, no connection is
  * a FAIL): its own nodes (read, write, mkdir, directory, rm), refusals on
  * dom0's and a peer's nodes (xs_peer=N), transactions (isolation, abort,
- * EAGAIN retry), watches, a reply larger than the ring, errors.
+ * EAGAIN retry), watches, a reply larger than the ring, errors, and ring
+ * reconnection (also after half a request, put on the ring by hand).
  */
 #include <stdint.h>
 
+#include <xen/xen.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+
 #include "gk/console.h"
+#include "gk/evtchn.h"
+#include "gk/hypercall.h"
 #include "gk/kernel.h"
 #include "gk/printf.h"
 #include "gk/string.h"
@@ -258,11 +265,188 @@ test_watches(struct st *t)
 	xenbus_rm(0, "data/selftest-watch");
 }
 
+#define RC_DIR "data/selftest-rc"
+
+/*
+ * xenstore-ring.txt: a reconnect keeps the nodes and drops the
+ * connection's watches and transactions.  Set both, reconnect, then:
+ * nodes are there, the uncommitted write is not, the old transaction id
+ * is refused, no event comes for the old watch, and the same watch can be
+ * set again (the daemon would say EEXIST had it kept it) and fires.
+ * 0 if the daemon does not offer reconnection.
+ */
+static int
+test_reconnect(struct st *t)
+{
+	static struct st_watch w;
+	struct xenbus_stats s0, s1;
+	char buf[32];
+	uint32_t tx = 0;
+	unsigned int before;
+	int r, r2;
+
+	r = xenbus_write(0, RC_DIR "/keep", "kept");
+	if (r == 0)
+		r = xenbus_write(0, RC_DIR "/w", "");
+	if (r == 0)
+		r = xenbus_watch(RC_DIR "/w", "st-rc", on_watch, &w);
+	wait_hits(&w, 1);
+	if (r == 0)
+		r = xenbus_transaction_start(&tx);
+	if (r == 0)
+		r = xenbus_write(tx, RC_DIR "/intx", "1");
+	st_check(t, r == 0 && w.hits == 1,
+		 "xenstore reconnect set-up: node, watch, transaction: rc %d",
+		 r);
+	xenbus_get_stats(&s0);
+	r = xenbus_reconnect();
+	if (r == -ENOTSUP) {
+		gk_info("selftest: xenstore reconnection not offered: "
+			"reconnect checks skipped\n");
+		xenbus_transaction_end(tx, 1);
+		xenbus_unwatch(RC_DIR "/w", "st-rc");
+		xenbus_rm(0, RC_DIR);
+		return 0;
+	}
+	xenbus_get_stats(&s1);
+	st_check(t, r == 0 && s1.reconnects == s0.reconnects + 1,
+		 "xenstore reconnect: rc %d", r);
+	r = xenbus_read(0, RC_DIR "/keep", buf, sizeof(buf), 0);
+	st_check(t, r == 0 && strcmp(buf, "kept") == 0,
+		 "xenstore reconnect keeps nodes: rc %d", r);
+	r = xenbus_read(0, RC_DIR "/intx", buf, sizeof(buf), 0);
+	st_rc(t, "xenstore reconnect drops the transaction's write", r,
+	      -ENOENT);
+	r = xenbus_write(tx, RC_DIR "/late", "1");
+	r2 = xenbus_transaction_end(tx, 0);
+	st_check(t, r == -ENOENT && r2 == -ENOENT,
+		 "xenstore reconnect: old transaction id refused: write %d, "
+		 "end %d",
+		 r, r2);
+	xenbus_get_stats(&s0);
+	before = w.hits;
+	r = xenbus_write(0, RC_DIR "/w/x", "1");
+	gk_sleep_ns(50 * GK_NS_PER_MS);
+	xenbus_get_stats(&s1);
+	st_check(t,
+		 r == 0 && w.hits == before && s1.events == s0.events &&
+			 s1.events_dropped == s0.events_dropped,
+		 "xenstore reconnect drops watches: no event after it "
+		 "(%llu)",
+		 (unsigned long long)(s1.events - s0.events));
+	r = xenbus_watch(RC_DIR "/w", "st-rc", on_watch, &w);
+	wait_hits(&w, before + 1);
+	before = w.hits;
+	r2 = xenbus_write(0, RC_DIR "/w/y", "1");
+	wait_hits(&w, before + 1);
+	st_check(t,
+		 r == 0 && r2 == 0 && w.hits > before &&
+			 strcmp(w.last, RC_DIR "/w/y") == 0,
+		 "xenstore reconnect: the same watch set again fires: rc %d, "
+		 "\"%s\"",
+		 r, w.last);
+	r = xenbus_transaction_start(&tx);
+	if (r == 0)
+		r = xenbus_write(tx, RC_DIR "/newtx", "1");
+	if (r == 0)
+		r = xenbus_transaction_end(tx, 0);
+	if (r == 0)
+		r = xenbus_read(0, RC_DIR "/newtx", buf, sizeof(buf), 0);
+	st_check(t, r == 0, "xenstore reconnect: new transaction: rc %d", r);
+	r = xenbus_control_init();
+	st_check(t, r == 0,
+		 "xenstore reconnect: control/shutdown watched again: rc %d",
+		 r);
+	xenbus_unwatch(RC_DIR "/w", "st-rc");
+	xenbus_rm(0, RC_DIR);
+	return 1;
+}
+
+/* The ring page and port, as xenbus_init found them. */
+static struct xenstore_domain_interface *
+store_ring(evtchn_port_t *port)
+{
+	struct xen_hvm_param pfn = {.domid = DOMID_SELF,
+				    .index = HVM_PARAM_STORE_PFN};
+	struct xen_hvm_param evt = {.domid = DOMID_SELF,
+				    .index = HVM_PARAM_STORE_EVTCHN};
+
+	if (gk_hc_hvm_op(HVMOP_get_param, &pfn) < 0 ||
+	    gk_hc_hvm_op(HVMOP_get_param, &evt) < 0)
+		return 0;
+	*port = (evtchn_port_t)evt.value;
+	return (struct xenstore_domain_interface *)(uintptr_t)(pfn.value << 12);
+}
+
+/* Put the first cut bytes of a WRITE on the ring by hand and wait until
+ * the daemon took them: it now holds a partial request. */
+static int
+send_partial(uint32_t cut)
+{
+	static struct xenbus_msg m;
+	const char *strs[] = {RC_DIR "/partial"};
+	struct xenstore_domain_interface *intf;
+	evtchn_port_t port;
+	uint64_t deadline = gk_time_now_ns() + 5 * GK_NS_PER_S;
+	int r;
+
+	intf = store_ring(&port);
+	if (!intf)
+		return -ENODEV;
+	r = xenbus_msg_build(&m, XS_WRITE, 0x5eed, 0, strs, 1, "lost", 4);
+	if (r < 0)
+		return r;
+	r = xenbus_ring_put(intf, &m, cut);
+	if (r != (int)cut)
+		return r < 0 ? r : -EIO;
+	gk_evtchn_notify(port);
+	while (__atomic_load_n(&intf->req_cons, __ATOMIC_ACQUIRE) !=
+	       intf->req_prod) {
+		if (gk_time_now_ns() >= deadline)
+			return -ETIMEDOUT;
+		gk_sleep_ns(GK_NS_PER_MS);
+	}
+	return 0;
+}
+
+/* Half a request (half a header, or a header and part of its payload),
+ * then a reconnect: the daemon drops the bytes, the next requests work. */
+static void
+test_reconnect_partial(struct st *t)
+{
+	static const uint32_t cuts[] = {8, sizeof(struct xsd_sockmsg) + 10};
+	char buf[32];
+	int r, r2;
+
+	for (unsigned int i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		r = send_partial(cuts[i]);
+		if (r == 0)
+			r = xenbus_reconnect();
+		r2 = xenbus_read(0, RC_DIR "/partial", buf, sizeof(buf), 0);
+		if (r == 0)
+			r = xenbus_write(0, RC_DIR "/after", "1");
+		if (r == 0)
+			r = xenbus_read(0, RC_DIR "/after", buf, sizeof(buf),
+					0);
+		st_check(t, r == 0 && r2 == -ENOENT,
+			 "xenstore reconnect after %u bytes of a request: "
+			 "rc %d, the partial WRITE %d",
+			 cuts[i], r, r2);
+	}
+	r = xenbus_control_init();
+	st_check(t, r == 0,
+		 "xenstore reconnect after partial requests: control/shutdown "
+		 "watched again: rc %d",
+		 r);
+	xenbus_rm(0, RC_DIR);
+}
+
 void
 st_test_xenstore(struct st *t)
 {
 	struct xenbus_stats s;
 	uint64_t want = 0;
+	int r;
 
 	gk_cmdline_get_u64(gk.cmdline, "xenstore", &want);
 	if (!xenbus_is_connected()) {
@@ -273,6 +457,11 @@ st_test_xenstore(struct st *t)
 			gk_info("selftest: no xenstore (%d): xenstore checks "
 				"skipped\n",
 				xenbus_init_error());
+		/* A daemon that offered reconnection and went silent: a
+		 * bounded wait, never a hang. */
+		r = xenbus_reconnect();
+		st_check(t, r == -ETIMEDOUT || r == -ENOTSUP || r == -ENOTCONN,
+			 "xenstore reconnect without a daemon: rc %d", r);
 		return;
 	}
 	st_check(t, 1, "xenstore connected as dom %u", xenbus_domid());
@@ -281,11 +470,15 @@ st_test_xenstore(struct st *t)
 	test_refused(t);
 	test_transactions(t);
 	test_watches(t);
+	if (test_reconnect(t))
+		test_reconnect_partial(t);
 	xenbus_get_stats(&s);
 	gk_info("selftest: xenstore: %llu requests, %llu events (%llu "
-		"dropped), %llu stale replies, %llu tx retries\n",
+		"dropped), %llu stale replies, %llu tx retries, %llu "
+		"reconnects\n",
 		(unsigned long long)s.requests, (unsigned long long)s.events,
 		(unsigned long long)s.events_dropped,
 		(unsigned long long)s.stale_replies,
-		(unsigned long long)s.tx_retries);
+		(unsigned long long)s.tx_retries,
+		(unsigned long long)s.reconnects);
 }

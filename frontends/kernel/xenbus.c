@@ -562,6 +562,82 @@ xenbus_run_watches(void)
 	return ran;
 }
 
+static void store_handler(evtchn_port_t port, void *arg);
+
+/* Forget what the daemon forgets at a reconnect: the reply being
+ * assembled, queued events and every watch. */
+static void
+forget_connection(struct xenbus *xb)
+{
+	xenbus_rx_reset(&xb->rx);
+	xb->q_head = xb->q_len = 0;
+	for (unsigned int i = 0; i < XENBUS_MAX_WATCHES; i++)
+		xb->watches[i].in_use = 0;
+}
+
+/* Ask for connection = CONNECTED (set by the daemon only) within the
+ * deadline; then both queues must be empty.  Only the connection field
+ * is read until it says CONNECTED (xenstore-ring.txt). */
+static int
+await_connected(struct xenbus *xb, uint64_t deadline)
+{
+	struct xenstore_domain_interface *intf = xb->intf;
+
+	for (;;) {
+		gk_evtchn_clear_pending(gk.shared_info, xb->port);
+		if (__atomic_load_n(&intf->connection, __ATOMIC_ACQUIRE) ==
+		    XENSTORE_CONNECTED)
+			break;
+		if (gk_time_now_ns() >= deadline)
+			return -ETIMEDOUT;
+		wait_port(xb, deadline);
+	}
+	if (__atomic_load_n(&intf->req_cons, __ATOMIC_ACQUIRE) !=
+		    intf->req_prod ||
+	    __atomic_load_n(&intf->rsp_prod, __ATOMIC_ACQUIRE) !=
+		    intf->rsp_cons)
+		return -EIO;
+	return 0;
+}
+
+int
+xenbus_reconnect(void)
+{
+	struct xenbus *xb = gk.xenbus;
+	int r;
+
+	if (!xb || !xb->intf)
+		return -ENOTCONN;
+	if (xb->busy || xb->running)
+		return -EBUSY;
+	if (!(__atomic_load_n(&xb->intf->server_features, __ATOMIC_ACQUIRE) &
+	      XENSTORE_SERVER_FEATURE_RECONNECTION))
+		return -ENOTSUP;
+	xb->busy = 1;
+	gk_evtchn_clear_handler(&gk.evtchn, xb->port);
+	xb->connected = 0;
+	__atomic_store_n(&xb->intf->connection, XENSTORE_RECONNECT,
+			 __ATOMIC_SEQ_CST);
+	gk_evtchn_notify(xb->port);
+	r = await_connected(xb, gk_time_now_ns() +
+					XENBUS_INIT_TIMEOUT_MS * GK_NS_PER_MS);
+	forget_connection(xb);
+	if (r == 0)
+		r = gk_evtchn_set_handler(&gk.evtchn, xb->port, store_handler,
+					  xb);
+	xb->busy = 0;
+	xb->err = r;
+	if (r < 0) {
+		gk_warn("xenbus: reconnect failed (%d)\n", r);
+		return r;
+	}
+	gk_evtchn_unmask(xb->port);
+	xb->connected = 1;
+	xb->stats.reconnects++;
+	gk_debug("xenbus: reconnected\n");
+	return 0;
+}
+
 /* The store port fired outside a request: collect events, run them. */
 static void
 store_handler(evtchn_port_t port, void *arg)

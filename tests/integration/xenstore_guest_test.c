@@ -2,12 +2,12 @@
  * tests/integration/xenstore_guest_test.c: issue 3 end to end with real
  * guests: xylem-hv and xylem-xenstored in a private rundir, guests made by
  * `xyl create`.  The selftest guest reads and writes its own nodes, is
- * refused dom0's and a peer's, gets watch events, and retries a conflicting
- * transaction; `xyl shutdown` / `xyl reboot` go through control/shutdown;
- * a guest whose xenstored dies before it boots still runs (xenbus times
- * out) and `xyl shutdown` falls back to a hard shutdown; the schema
- * checker passes on the live tree, with a disk attached, and after
- * teardown.
+ * refused dom0's and a peer's, gets watch events, retries a conflicting
+ * transaction and reconnects its ring (also after half a request);
+ * `xyl shutdown` / `xyl reboot` go through control/shutdown; a guest
+ * whose xenstored dies before it boots still runs (xenbus times out) and
+ * `xyl shutdown` falls back to a hard shutdown; the schema checker passes
+ * on the live tree, with a disk attached, and after teardown.
  */
 #include <check.h>
 #include <errno.h>
@@ -207,6 +207,20 @@ START_TEST(selftest_guest_uses_xenstore)
 	ck_assert_int_eq(proc_count(self.out, "ok: xenstore transaction "
 					      "conflict"),
 			 1);
+	/* Ring reconnection (xenstore-ring.txt): watches and transactions
+	 * dropped, nodes kept, half a request discarded. */
+	ck_assert_int_eq(proc_count(self.out, "ok: xenstore reconnect: rc 0"),
+			 1);
+	ck_assert_int_eq(proc_count(self.out, "ok: xenstore reconnect: old "
+					      "transaction id refused"),
+			 1);
+	ck_assert_int_eq(proc_count(self.out, "ok: xenstore reconnect drops "
+					      "watches"),
+			 1);
+	ck_assert_int_eq(proc_count(self.out, "ok: xenstore reconnect: the "
+					      "same watch set again fires"),
+			 1);
+	ck_assert_int_eq(proc_count(self.out, " bytes of a request: rc 0"), 2);
 	proc_free(&self);
 	/* The selftest guest is gone, and so are its nodes. */
 	assert_schema_clean("after the selftest guest powered off");
@@ -300,6 +314,10 @@ START_TEST(silent_xenstored_does_not_hang_the_guest)
 		fprintf(stderr, "---- lonely ----\n%s\n----\n", lonely.out);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_int_eq(proc_count(lonely.out, "xenstore checks skipped"), 1);
+	/* It offered reconnection before it died: the wait is bounded. */
+	ck_assert_int_eq(proc_count(lonely.out, "ok: xenstore reconnect "
+						"without a daemon: rc -110"),
+			 1);
 	ck_assert_int_eq(proc_count(lonely.out, " passed, 0 failed"), 1);
 	proc_free(&lonely);
 

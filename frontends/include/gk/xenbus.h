@@ -28,6 +28,10 @@
 #define ETIMEDOUT XEN_ETIMEDOUT
 #endif
 
+#ifndef ENOTSUP
+#define ENOTSUP XEN_EOPNOTSUPP
+#endif
+
 #include <xen/xen.h>
 #include <xen/io/xs_wire.h>
 
@@ -99,6 +103,19 @@ int xenbus_u32_parse(const char *s, uint32_t *v);
  * for our domid: 0, -ENODEV no store (STORE_EVTCHN 0), -ETIMEDOUT the
  * daemon never answered within XENBUS_INIT_TIMEOUT_MS, -errno. */
 int xenbus_init(void);
+/* Start the ring over (xenstore-ring.txt, "ring reconnection"), only if
+ * the daemon advertises XENSTORE_SERVER_FEATURE_RECONNECTION: with no
+ * request in flight, set connection = XENSTORE_RECONNECT, notify, and
+ * wait (XENBUS_INIT_TIMEOUT_MS) for the daemon to empty both queues and
+ * set XENSTORE_CONNECTED.  The daemon drops the connection's watches and
+ * transactions, and so does this client: old transaction ids are refused
+ * (-ENOENT) and callers set their watches again (xenbus_control_init for
+ * control/shutdown).  Nodes stay.  Also the way back after the daemon
+ * broke the ring.  0; -ENOTSUP not advertised; -EBUSY called from inside
+ * a request or a watch callback; -ENOTCONN no store ring; -ETIMEDOUT the
+ * daemon did not answer (not connected; call again to retry); -EIO the
+ * daemon said CONNECTED with data still queued. */
+int xenbus_reconnect(void);
 /* 1 if connected. */
 int xenbus_is_connected(void);
 /* Why not connected (0 when connected): the init error. */
@@ -149,6 +166,7 @@ struct xenbus_stats {
 	uint64_t events_dropped; /* queue full: merged into a later one */
 	uint64_t stale_replies;	 /* replies to requests that timed out */
 	uint64_t tx_retries;
+	uint64_t reconnects; /* xenbus_reconnect successes */
 };
 void xenbus_get_stats(struct xenbus_stats *out);
 

@@ -1,5 +1,6 @@
 # tests/unit/dom0-tools/xenstored.mk: unit suites for xylem-xenstored's
-# data model and wire parser (dom0-tools/xenstored/), one per unit.
+# data model, wire parser and ring transport (dom0-tools/xenstored/), one
+# per unit.
 XS_UT := tests/unit/dom0-tools/xenstored
 $(BUILD)/obj/$(XS_UT)/%.o: HOST_CFLAGS += -Idom0-tools/xenstored
 
@@ -13,6 +14,12 @@ $(eval $(call unit_test,xenstored_quota_test,\
 	$(XS_UT)/quota_test.c $(XENSTORED_STORE_SRCS),,))
 $(eval $(call unit_test,xenstored_wire_test,\
 	$(XS_UT)/wire_test.c dom0-tools/xenstored/wire.c,,))
+# The ring transport with this process as the guest: the whole daemon
+# but main.c, and no xylem-hv.
+$(eval $(call unit_test,xenstored_ring_test,\
+	$(XS_UT)/ring_test.c \
+	$(filter-out dom0-tools/xenstored/main.c,$(XENSTORED_SRCS)) \
+	$(DOM0_COMMON_SRCS),$(BUILD)/lib/libxylemctl.a,))
 
 # The wire fuzz target (tests/fuzz/xs_wire_fuzz.c) without libFuzzer:
 # a corpus plus random mutations for XS_FUZZ_SECONDS (default 3).
