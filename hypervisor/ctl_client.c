@@ -476,7 +476,10 @@ ctl_client_recv_one(struct ctl_client *c)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return 0;
-		ctl_client_kill(c, "receive failed");
+		/* A client that exits with replies unread resets the
+		 * connection: an ordinary hang-up, not worth a log line. */
+		ctl_client_kill(c,
+				errno == ECONNRESET ? NULL : "receive failed");
 		return -1;
 	}
 	nr_fds = ctl_take_fds(&msg, fds);

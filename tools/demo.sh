@@ -41,5 +41,6 @@ in_ns "$bin/xyl" create "$top/examples/demo.cfg" -c \
 status=$?
 echo "demo: guest finished with status $status"
 echo "demo: xylem-blkback wrote $(od -An -tx1 -N8 "$rundir/demo.img" | tr -s ' ') ... to $rundir/demo.img"
-in_ns "$bin/xyl" dmesg | tail -n 3
+echo "demo: what xylem-hv logged about the guest (xyl dmesg):"
+in_ns "$bin/xyl" dmesg | grep -F '(demo)' | sed 's/^/  /'
 exit $status
