@@ -54,6 +54,7 @@ GUEST_SRCS := \
 	frontends/kernel/xenbus.c \
 	frontends/kernel/xenbus_control.c \
 	frontends/kernel/xenbus_keys.c \
+	frontends/kernel/xenbus_watch.c \
 	frontends/kernel/xenbus_wire.c \
 	frontends/lib/printf.c \
 	frontends/lib/string.c \

@@ -1,9 +1,9 @@
 /*
  * kernel/xenbus.c: the guest's xenstore client: one request at a time over
  * the ring page, replies matched by req_id (late replies to timed-out
- * requests are dropped), watch events queued and their callbacks run from
- * the store port's handler in the main loop.  Owns struct xenbus (heap,
- * pointed to by gk.xenbus).  Trust boundary: xenbus_wire.c.
+ * requests are dropped), watch events handed to xenbus_watch.c, ring
+ * reconnection, set-up.  Owns struct xenbus (xenbus_priv.h; heap, pointed
+ * to by gk.xenbus).  Trust boundary: xenbus_wire.c.
  */
 #include <stdint.h>
 
@@ -20,49 +20,10 @@
 #include "gk/string.h"
 #include "gk/time.h"
 #include "gk/xenbus.h"
-
-#define WATCH_PATH_MAX	128 /* our own watch paths are short */
-#define WATCH_TOKEN_MAX 32
-#define EVENT_PATH_MAX	256 /* longer event paths: the watch's own path */
-#define EVENT_QUEUE	32
-#define RUN_WATCHES_MAX 64	     /* per handler call; the rest next round */
-#define STORE_PFN_LIMIT (1ull << 20) /* the identity map ends at 4 GiB */
-
-struct xenbus_watch {
-	int in_use;
-	int overflowed; /* an event was dropped: fire once with path */
-	char path[WATCH_PATH_MAX];
-	char token[WATCH_TOKEN_MAX];
-	xenbus_watch_fn fn;
-	void *arg;
-};
-
-struct xenbus_event {
-	unsigned int watch; /* index into watches[] */
-	char path[EVENT_PATH_MAX];
-};
-
-/* Created by xenbus_init, never freed (the connection lives as long as the
- * domain).  Single vCPU: no locks; busy/running guard re-entry. */
-struct xenbus {
-	int connected;
-	int err; /* why not connected */
-	struct xenstore_domain_interface *intf;
-	evtchn_port_t port;
-	domid_t domid;
-	uint32_t next_req_id;
-	int busy;	       /* a request is in flight */
-	int running;	       /* watch callbacks are running */
-	struct xenbus_rx rx;   /* the reply being assembled / just taken */
-	struct xenbus_msg req; /* the request being sent */
-	struct xenbus_watch watches[XENBUS_MAX_WATCHES];
-	struct xenbus_event queue[EVENT_QUEUE];
-	unsigned int q_head, q_len;
-	struct xenbus_stats stats;
-};
+#include "xenbus_priv.h"
 
 /* The connection, or NULL when there is none. */
-static struct xenbus *
+struct xenbus *
 xb_get(void)
 {
 	return gk.xenbus && gk.xenbus->connected ? gk.xenbus : 0;
@@ -109,7 +70,7 @@ xb_close(struct xenbus *xb, int err)
 
 /* Mark the store port pending again so the main loop's next poll runs our
  * handler (for events queued while a request was waiting on the port). */
-static void
+void
 xb_reraise(struct xenbus *xb)
 {
 	unsigned int w = xb->port / GK_EVTCHN_WORD_BITS;
@@ -121,54 +82,6 @@ xb_reraise(struct xenbus *xb)
 			  (xen_ulong_t)1 << w, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&gk.vcpu_info->evtchn_upcall_pending, 1,
 			 __ATOMIC_SEQ_CST);
-}
-
-static struct xenbus_watch *
-watch_by_token(struct xenbus *xb, const char *token, unsigned int *idx)
-{
-	for (unsigned int i = 0; i < XENBUS_MAX_WATCHES; i++) {
-		struct xenbus_watch *w = &xb->watches[i];
-
-		if (w->in_use && strcmp(w->token, token) == 0) {
-			*idx = i;
-			return w;
-		}
-	}
-	return 0;
-}
-
-/* Queue a WATCH_EVENT for its watch; unknown tokens are dropped. */
-static void
-queue_event(struct xenbus *xb, const struct xenbus_msg *m)
-{
-	const char *path, *token;
-	struct xenbus_watch *w;
-	struct xenbus_event *ev;
-	unsigned int idx;
-
-	if (xenbus_watch_event_parse(m, &path, &token) < 0) {
-		xb->stats.events_dropped++;
-		return;
-	}
-	w = watch_by_token(xb, token, &idx);
-	if (!w) {
-		xb->stats.events_dropped++;
-		return;
-	}
-	xb->stats.events++;
-	if (xb->q_len == EVENT_QUEUE) {
-		w->overflowed = 1;
-		xb->stats.events_dropped++;
-		return;
-	}
-	ev = &xb->queue[(xb->q_head + xb->q_len++) % EVENT_QUEUE];
-	ev->watch = idx;
-	/* A path too long for the slot becomes the watch's own path: a
-	 * coarser event, never a cut one. */
-	if (strnlen(path, EVENT_PATH_MAX) < EVENT_PATH_MAX)
-		memcpy(ev->path, path, strlen(path) + 1);
-	else
-		memcpy(ev->path, w->path, strlen(w->path) + 1);
 }
 
 /*
@@ -189,7 +102,7 @@ drain_ring(struct xenbus *xb, uint32_t want)
 		if (r == 0)
 			break;
 		if (xb->rx.msg.hdr.type == XS_WATCH_EVENT)
-			queue_event(xb, &xb->rx.msg);
+			xb_queue_event(xb, &xb->rx.msg);
 		else if (want && xb->rx.msg.hdr.req_id == want)
 			found = 1;
 		else
@@ -266,7 +179,7 @@ wait_reply(struct xenbus *xb, uint32_t req_id, uint64_t deadline)
  * the next request.  Errors: the daemon's, -ENOTCONN, -EBUSY (called from
  * inside a request), -ETIMEDOUT, -EIO (the connection is closed).
  */
-static int
+int
 xb_talk(uint32_t type, uint32_t tx, const char *const *strs, unsigned int nr,
 	const char *data, uint32_t data_len, uint64_t timeout_ms,
 	struct xenbus **out)
@@ -450,116 +363,6 @@ xenbus_transaction(int (*fn)(uint32_t tx, void *arg), void *arg)
 		r = xenbus_transaction_end(tx, 0);
 	}
 	return r;
-}
-
-static void
-purge_events(struct xenbus *xb, unsigned int idx)
-{
-	unsigned int kept = 0;
-
-	for (unsigned int i = 0; i < xb->q_len; i++) {
-		struct xenbus_event *ev =
-			&xb->queue[(xb->q_head + i) % EVENT_QUEUE];
-
-		if (ev->watch != idx)
-			xb->queue[(xb->q_head + kept++) % EVENT_QUEUE] = *ev;
-	}
-	xb->q_len = kept;
-}
-
-int
-xenbus_watch(const char *path, const char *token, xenbus_watch_fn fn, void *arg)
-{
-	struct xenbus *xb = xb_get();
-	const char *strs[] = {path, token};
-	struct xenbus_watch *w = 0;
-	unsigned int idx;
-	int r;
-
-	if (!xb)
-		return -ENOTCONN;
-	if (!fn || strnlen(path, WATCH_PATH_MAX) >= WATCH_PATH_MAX ||
-	    strnlen(token, WATCH_TOKEN_MAX) >= WATCH_TOKEN_MAX)
-		return -EINVAL;
-	if (watch_by_token(xb, token, &idx))
-		return -EEXIST;
-	for (idx = 0; idx < XENBUS_MAX_WATCHES; idx++)
-		if (!xb->watches[idx].in_use)
-			break;
-	if (idx == XENBUS_MAX_WATCHES)
-		return -ENOSPC;
-	w = &xb->watches[idx];
-	*w = (struct xenbus_watch){.in_use = 1, .fn = fn, .arg = arg};
-	memcpy(w->path, path, strlen(path) + 1);
-	memcpy(w->token, token, strlen(token) + 1);
-	/* The slot is live before the request: the first event may come
-	 * right behind the reply. */
-	r = xb_talk(XS_WATCH, 0, strs, 2, 0, 0, XENBUS_TIMEOUT_MS, &xb);
-	if (r < 0 && xb_get()) {
-		purge_events(xb_get(), idx);
-		xb_get()->watches[idx].in_use = 0;
-	}
-	return r;
-}
-
-int
-xenbus_unwatch(const char *path, const char *token)
-{
-	struct xenbus *xb = xb_get();
-	const char *strs[] = {path, token};
-	unsigned int idx;
-	int r;
-
-	if (!xb)
-		return -ENOTCONN;
-	if (!watch_by_token(xb, token, &idx))
-		return -ENOENT;
-	r = xb_talk(XS_UNWATCH, 0, strs, 2, 0, 0, XENBUS_TIMEOUT_MS, &xb);
-	if (xb_get()) {
-		purge_events(xb_get(), idx);
-		xb_get()->watches[idx].in_use = 0;
-	}
-	return r;
-}
-
-unsigned int
-xenbus_run_watches(void)
-{
-	struct xenbus *xb = xb_get();
-	unsigned int ran = 0;
-
-	if (!xb || xb->busy || xb->running)
-		return 0;
-	xb->running = 1;
-	while (xb_get() == xb && ran < RUN_WATCHES_MAX) {
-		struct xenbus_event ev;
-		struct xenbus_watch *w = 0;
-
-		for (unsigned int i = 0; !xb->q_len && i < XENBUS_MAX_WATCHES;
-		     i++) {
-			if (xb->watches[i].in_use &&
-			    xb->watches[i].overflowed) {
-				w = &xb->watches[i];
-				w->overflowed = 0;
-				memcpy(ev.path, w->path, strlen(w->path) + 1);
-				break;
-			}
-		}
-		if (!w && !xb->q_len)
-			break;
-		if (!w) {
-			ev = xb->queue[xb->q_head];
-			xb->q_head = (xb->q_head + 1) % EVENT_QUEUE;
-			xb->q_len--;
-			w = &xb->watches[ev.watch];
-		}
-		ran++;
-		w->fn(ev.path, w->token, w->arg);
-	}
-	xb->running = 0;
-	if (xb_get() == xb && xb->q_len)
-		xb_reraise(xb);
-	return ran;
 }
 
 static void store_handler(evtchn_port_t port, void *arg);
