@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "blk_stack.h"
 #include "fake_blkfront.h"
 #include "xylem/coalesce.h"
@@ -24,27 +25,13 @@
 #define NR_READS    40000u
 #define DEPTH	    256u
 
-static FILE *table;
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void
 row(const char *what, const char *measured, const char *peer, double ratio)
 {
-	char line[512];
+	char r[32];
 
-	snprintf(line, sizeof(line), "| %s | %s | %s | %.2f |\n", what,
-		 measured, peer, ratio);
-	fputs(line, stdout);
-	if (table)
-		fputs(line, table);
+	snprintf(r, sizeof(r), "%.2f", ratio);
+	bench_row(what, measured, peer, r);
 }
 
 static uint64_t
@@ -66,14 +53,14 @@ host_reads_per_s(const char *image)
 
 	if (fd < 0)
 		return 0;
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (uint32_t i = 0; i < NR_READS; i++)
 		if (pread(fd, buf, 4096,
 			  (off_t)(next_rand(&rng) % (IMAGE_BYTES / 4096)) *
 				  4096) != 4096)
 			break;
 	close(fd);
-	return NR_READS / ((now_ns() - t0) / 1e9);
+	return NR_READS / ((bench_now_ns() - t0) / 1e9);
 }
 
 static void
@@ -103,7 +90,7 @@ blkback_reads_per_s(struct fake_blkfront *fb)
 	for (uint32_t i = 0; i < 64; i++)
 		fake_blkfront_grant(fb, data + i, false);
 	__atomic_store_n(rsp_state, XYL_COALESCE_ACTIVE, __ATOMIC_SEQ_CST);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	while (done < NR_READS) {
 		while (sent < NR_READS && sent - done < DEPTH)
 			push_read(fb, data, sent++, &rng);
@@ -113,7 +100,7 @@ blkback_reads_per_s(struct fake_blkfront *fb)
 			return 0;
 		done++;
 	}
-	return NR_READS / ((now_ns() - t0) / 1e9);
+	return NR_READS / ((bench_now_ns() - t0) / 1e9);
 }
 
 static uint64_t
@@ -146,7 +133,7 @@ main(int argc, char **argv)
 	double ours, host;
 	int fd, rc = 1;
 
-	table = argc > 1 ? fopen(argv[1], "a") : NULL;
+	bench_table_open(argc, argv);
 	if (harness_skip_reason()) {
 		printf("blkback_bench: skipped: %s\n", harness_skip_reason());
 		return 0;
@@ -185,7 +172,6 @@ main(int argc, char **argv)
 out:
 	blk_stack_stop(&st);
 	unlink(image);
-	if (table)
-		fclose(table);
+	bench_table_close();
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "harness.h"
 #include "proc.h"
 
@@ -21,20 +22,16 @@
 #define SEQ_BS	    131072
 #define RUN_MS	    "600"
 
-static FILE *table;
 static struct harness_hv hv;
 static char xyl[4096], guest[4096], image[256];
 
 static void
 row(const char *what, const char *measured, const char *peer, double ratio)
 {
-	char line[512];
+	char r[32];
 
-	snprintf(line, sizeof(line), "| %s | %s | %s | %.2f |\n", what,
-		 measured, peer, ratio);
-	fputs(line, stdout);
-	if (table)
-		fputs(line, table);
+	snprintf(r, sizeof(r), "%.2f", ratio);
+	bench_row(what, measured, peer, r);
 }
 
 static int
@@ -241,7 +238,7 @@ main(int argc, char **argv)
 		printf("blkfront_bench: skipped: %s\n", harness_skip_reason());
 		return 0;
 	}
-	table = argc > 1 ? fopen(argv[1], "a") : NULL;
+	bench_table_open(argc, argv);
 	if (proc_bin_path("xyl", xyl, sizeof(xyl)) < 0 ||
 	    proc_guest_path(guest, sizeof(guest)) < 0 ||
 	    harness_hv_start(&hv, NULL, 10000) < 0)
@@ -276,7 +273,6 @@ main(int argc, char **argv)
 	free(off);
 	free(bell);
 	free(send);
-	if (table)
-		fclose(table);
+	bench_table_close();
 	return rc == 0 ? 0 : 1;
 }

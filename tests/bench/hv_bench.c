@@ -22,36 +22,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "harness.h"
 #include "proc.h"
 #include "xylctl.h"
 
 #define GUEST_TIMEOUT_MS 120000
-#define CREATE_RUNS 20
-#define MEM_DOMAINS 8
+#define CREATE_RUNS	 20
+#define MEM_DOMAINS	 8
 
 static struct harness_hv hv;
 static char xyl[4096], guest[4096];
-static FILE *table;
-
-static void
-row(const char *what, const char *value, const char *ceiling,
-    const char *ratio)
-{
-	printf("| %s | %s | %s | %s |\n", what, value, ceiling, ratio);
-	if (table)
-		fprintf(table, "| %s | %s | %s | %s |\n", what, value, ceiling,
-			ratio);
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static char *
 write_config(const char *name, unsigned mem_mib, const char *cmdline)
@@ -116,18 +97,19 @@ bench_hypercalls(void)
 	loop = find_value(p.out, "bench: evtchn_loopback_ns=");
 	if (rc != 0 || hc < 0 || pio <= 0) {
 		fprintf(stderr, "hcbench failed (%d):\n%s\n", rc, p.out);
-		row("null hypercall (guest ring 3)", "failed", "-", "-");
+		bench_row("null hypercall (guest ring 3)", "failed", "-", "-");
 	} else {
 		snprintf(v, sizeof(v), "%.2f µs", hc / 1000.0);
 		snprintf(c, sizeof(c), "%.2f µs raw PIO exit", pio / 1000.0);
 		snprintf(r, sizeof(r), "%.2f×", (double)hc / (double)pio);
-		row("null hypercall (xen_version), guest ring 3", v, c, r);
+		bench_row("null hypercall (xen_version), guest ring 3", v, c,
+			  r);
 	}
 	if (loop > 0 && pio > 0) {
 		snprintf(v, sizeof(v), "%.2f µs", loop / 1000.0);
 		snprintf(c, sizeof(c), "%.2f µs raw PIO exit", pio / 1000.0);
 		snprintf(r, sizeof(r), "%.2f×", (double)loop / (double)pio);
-		row("evtchn send → handled, guest loopback", v, c, r);
+		bench_row("evtchn send → handled, guest loopback", v, c, r);
 	}
 	proc_free(&p);
 }
@@ -231,7 +213,7 @@ notify_rows(const char *how, const struct notify_result *r,
 		snprintf(c, sizeof(c), "2 eventfd wake-ups ≈ 14 µs");
 		snprintf(q, sizeof(q), "%.2f×", r->rtt_ns / 14000.0);
 	}
-	row(what, v, c, q);
+	bench_row(what, v, c, q);
 	snprintf(what, sizeof(what), "guest-side cost of one notify, %s", how);
 	snprintf(v, sizeof(v), "%.2f µs", r->notify_ns / 1000.0);
 	if (base) {
@@ -243,7 +225,7 @@ notify_rows(const char *how, const struct notify_result *r,
 		snprintf(c, sizeof(c), "-");
 		snprintf(q, sizeof(q), "-");
 	}
-	row(what, v, c, q);
+	bench_row(what, v, c, q);
 }
 
 static struct notify_result notify_base;
@@ -259,14 +241,14 @@ bench_evtchn_dom0(void)
 	if (has_notify_base)
 		notify_rows("EVTCHNOP_send", &notify_base, NULL);
 	else
-		row("evtchn guest → dom0 → guest round trip", "failed", "-",
-		    "-");
+		bench_row("evtchn guest → dom0 → guest round trip", "failed",
+			  "-", "-");
 	if (run_evtping("fastnotify=1", &r) == 0)
 		notify_rows("doorbell (ioeventfd)", &r,
 			    has_notify_base ? &notify_base : NULL);
 	else
-		row("evtchn round trip, doorbell (ioeventfd)", "failed", "-",
-		    "-");
+		bench_row("evtchn round trip, doorbell (ioeventfd)", "failed",
+			  "-", "-");
 }
 
 /* The doorbell's user-space path: a xylem-hv with XYLEM_NO_FAST_NOTIFY=1
@@ -282,8 +264,8 @@ bench_evtchn_dom0_slow(void)
 	rc = harness_hv_start(&hv, NULL, 10000);
 	unsetenv("XYLEM_NO_FAST_NOTIFY");
 	if (rc < 0 || run_evtping("fastnotify=1", &r) < 0) {
-		row("evtchn round trip, doorbell without ioeventfd", "failed",
-		    "-", "-");
+		bench_row("evtchn round trip, doorbell without ioeventfd",
+			  "failed", "-", "-");
 		return;
 	}
 	notify_rows("doorbell without ioeventfd (XYLEM_NO_FAST_NOTIFY=1)", &r,
@@ -307,17 +289,17 @@ bench_create(void)
 
 	for (int i = 0; i < CREATE_RUNS; i++) {
 		struct proc p;
-		uint64_t t0 = now_ns(), seen = 0;
+		uint64_t t0 = bench_now_ns(), seen = 0;
 		int rc;
 
 		if (start_guest(&p, "boot", 32, "") < 0)
 			break;
 		if (proc_wait_output(&p, "Xylem guest kernel", 60000) == 0)
-			seen = now_ns();
+			seen = bench_now_ns();
 		rc = proc_wait(&p, GUEST_TIMEOUT_MS);
 		if (rc == 0 && seen) {
 			to_main[ok] = seen - t0;
-			to_off[ok] = now_ns() - t0;
+			to_off[ok] = bench_now_ns() - t0;
 			ok++;
 		} else {
 			fprintf(stderr, "create run %d failed (%d):\n%s\n", i,
@@ -326,21 +308,21 @@ bench_create(void)
 		proc_free(&p);
 	}
 	if (!ok) {
-		row("xyl create → guest main", "failed", "-", "-");
+		bench_row("xyl create → guest main", "failed", "-", "-");
 		return;
 	}
 	qsort(to_main, ok, sizeof(to_main[0]), cmp_u64);
 	qsort(to_off, ok, sizeof(to_off[0]), cmp_u64);
-	snprintf(v, sizeof(v), "%.1f ms (median of %d)",
-		 to_main[ok / 2] / 1e6, ok);
+	snprintf(v, sizeof(v), "%.1f ms (median of %d)", to_main[ok / 2] / 1e6,
+		 ok);
 	snprintf(r, sizeof(r), "%.2f×", to_main[ok / 2] / 125e6);
-	row("`xyl create -c` → guest main", v,
-	    "Firecracker InstanceStart → init ≤ 125 ms", r);
-	snprintf(v, sizeof(v), "%.1f ms (median of %d)",
-		 to_off[ok / 2] / 1e6, ok);
+	bench_row("`xyl create -c` → guest main", v,
+		  "Firecracker InstanceStart → init ≤ 125 ms", r);
+	snprintf(v, sizeof(v), "%.1f ms (median of %d)", to_off[ok / 2] / 1e6,
+		 ok);
 	snprintf(r, sizeof(r), "%.2f×", to_off[ok / 2] / 125e6);
-	row("`xyl create -c` → poweroff, xyl exited", v,
-	    "Firecracker InstanceStart → init ≤ 125 ms", r);
+	bench_row("`xyl create -c` → poweroff, xyl exited", v,
+		  "Firecracker InstanceStart → init ≤ 125 ms", r);
 }
 
 /* RssAnon of pid in KiB: xylem-hv's own memory, not the guests' memfds. */
@@ -391,15 +373,16 @@ bench_memory(void)
 		proc_free(&p[i]);
 	}
 	if (before < 0 || after < 0 || !started) {
-		row("xylem-hv memory per extra domain", "failed", "-", "-");
+		bench_row("xylem-hv memory per extra domain", "failed", "-",
+			  "-");
 		return;
 	}
-	snprintf(v, sizeof(v), "%.0f KiB",
-		 (double)(after - before) / started);
+	snprintf(v, sizeof(v), "%.0f KiB", (double)(after - before) / started);
 	snprintf(c, sizeof(c), "Firecracker VMM ≤ 5 MiB per microVM");
 	snprintf(r, sizeof(r), "%.3f×",
 		 (double)(after - before) / started / (5 * 1024.0));
-	row("xylem-hv own memory (RssAnon) per extra idle domain", v, c, r);
+	bench_row("xylem-hv own memory (RssAnon) per extra idle domain", v, c,
+		  r);
 }
 
 int
@@ -413,8 +396,7 @@ main(int argc, char **argv)
 		printf("hv_bench: skipped: %s\n", skip);
 		return 0;
 	}
-	if (argc > 1)
-		table = fopen(argv[1], "a");
+	bench_table_open(argc, argv);
 	if (proc_bin_path("xyl", xyl, sizeof(xyl)) < 0 ||
 	    proc_guest_path(guest, sizeof(guest)) < 0 ||
 	    harness_hv_start(&hv, NULL, 10000) < 0) {
@@ -433,7 +415,6 @@ main(int argc, char **argv)
 	}
 	bench_evtchn_dom0_slow();
 	harness_hv_stop(&hv);
-	if (table)
-		fclose(table);
+	bench_table_close();
 	return 0;
 }

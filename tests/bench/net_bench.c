@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "harness.h"
 #include "proc.h"
 
@@ -29,32 +30,19 @@
 #define PKT_BYTES 1024
 
 static struct harness_hv hv;
-static FILE *table;
 static char xyl[4096], guest[4096], ns[32], ns2[32];
 
 struct rx_result {
 	uint64_t pkts, bytes, ns;
 };
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void
 row(const char *what, const char *measured, const char *peer, double ratio)
 {
-	char line[512];
+	char r[32];
 
-	snprintf(line, sizeof(line), "| %s | %s | %s | %.2f |\n", what,
-		 measured, peer, ratio);
-	fputs(line, stdout);
-	if (table)
-		fputs(line, table);
+	snprintf(r, sizeof(r), "%.2f", ratio);
+	bench_row(what, measured, peer, r);
 }
 
 static int
@@ -129,7 +117,7 @@ receiver_start(const char *which, int port, int *result_fd)
 			n = recv(s, buf, sizeof(buf), 0);
 			if (n < 0)
 				break;
-			last = now_ns();
+			last = bench_now_ns();
 			if (!r.pkts)
 				first = last;
 			r.pkts++;
@@ -338,7 +326,7 @@ main(int argc, char **argv)
 	char m[160], p[160], cmd[256];
 	int rc = 1;
 
-	table = argc > 1 ? fopen(argv[1], "a") : NULL;
+	bench_table_open(argc, argv);
 	if (harness_skip_reason()) {
 		printf("net_bench: skipped: %s\n", harness_skip_reason());
 		return 0;
@@ -402,7 +390,6 @@ main(int argc, char **argv)
 	rc = host_r.pkts > 0 ? 0 : 1;
 out:
 	teardown();
-	if (table)
-		fclose(table);
+	bench_table_close();
 	return rc;
 }

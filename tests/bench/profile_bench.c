@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "harness.h"
 #include "proc.h"
 
@@ -22,19 +23,17 @@
 
 static struct harness_hv hv;
 static char xyl[4096], guest[4096], stimer_bin[4096], cfg[4200];
-static FILE *table;
 static pid_t stimer_pid;
 
 static void
 row(const char *what, const char *unit, double on, double off, const char *peer)
 {
-	char line[512];
+	char m[64], p[256], r[32];
 
-	snprintf(line, sizeof(line), "| %s | %.1f %s | %s %.1f %s | %.3f |\n",
-		 what, on, unit, peer, off, unit, off > 0 ? on / off : 0);
-	fputs(line, stdout);
-	if (table)
-		fputs(line, table);
+	snprintf(m, sizeof(m), "%.1f %s", on, unit);
+	snprintf(p, sizeof(p), "%s %.1f %s", peer, off, unit);
+	snprintf(r, sizeof(r), "%.3f", off > 0 ? on / off : 0);
+	bench_row(what, m, p, r);
 }
 
 static int
@@ -157,7 +156,7 @@ main(int argc, char **argv)
 		printf("profile_bench: skipped: %s\n", harness_skip_reason());
 		return 0;
 	}
-	table = argc > 1 ? fopen(argv[1], "a") : NULL;
+	bench_table_open(argc, argv);
 	if (proc_bin_path("xyl", xyl, sizeof(xyl)) ||
 	    proc_bin_path("xylem-sharedtimer", stimer_bin,
 			  sizeof(stimer_bin)) ||
@@ -216,7 +215,6 @@ main(int argc, char **argv)
 	    stimer_cpu("100"), 100, "one CPU");
 	services("stop");
 	harness_hv_stop(&hv);
-	if (table)
-		fclose(table);
+	bench_table_close();
 	return 0;
 }

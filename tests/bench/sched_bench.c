@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "harness.h"
 #include "proc.h"
 #include "xylctl.h"
@@ -28,16 +29,6 @@
 
 static struct harness_hv hv;
 static struct xylctl *ctl;
-static FILE *table;
-
-static void
-row(const char *what, const char *value, const char *ceiling, const char *ratio)
-{
-	printf("| %s | %s | %s | %s |\n", what, value, ceiling, ratio);
-	if (table)
-		fprintf(table, "| %s | %s | %s | %s |\n", what, value, ceiling,
-			ratio);
-}
 
 static int
 guest_start(const char *name, uint32_t weight, xyl_domid_t *domid)
@@ -222,7 +213,7 @@ bench_mode(const char *mode, struct mode_result *res)
 	xylctl_close(ctl);
 	harness_hv_stop(&hv);
 	if (alone_a <= 0 || alone_b <= 0 || shared <= 0) {
-		row(mode, "failed", "-", "-");
+		bench_row(mode, "failed", "-", "-");
 		return;
 	}
 	double raw = (alone_a + alone_b) / 2.0;
@@ -240,7 +231,7 @@ bench_mode(const char *mode, struct mode_result *res)
 		 raw / SPIN_SECONDS, noise * 100);
 	snprintf(r, sizeof(r), "%.3f× (≤ %.0f µs per switch)", shared / raw,
 		 per_switch_us);
-	row(what, v, c, r);
+	bench_row(what, v, c, r);
 }
 
 int
@@ -253,8 +244,7 @@ main(int argc, char **argv)
 		printf("sched_bench: skipped: %s\n", skip);
 		return 0;
 	}
-	if (argc > 1)
-		table = fopen(argv[1], "a");
+	bench_table_open(argc, argv);
 	struct mode_result cg = {0}, plain = {0};
 	char v[64], c[64], r[64];
 
@@ -266,9 +256,10 @@ main(int argc, char **argv)
 			 plain.rtt_one_cpu / 1e3);
 		snprintf(r, sizeof(r), "%.2f×",
 			 (double)cg.rtt_one_cpu / (double)plain.rtt_one_cpu);
-		row("vCPU↔vCPU IPI round trip, one host CPU (2 switches), "
-		    "cgroup scheduler",
-		    v, c, r);
+		bench_row(
+			"vCPU↔vCPU IPI round trip, one host CPU (2 switches), "
+			"cgroup scheduler",
+			v, c, r);
 	}
 	if (cg.rtt_two_cpus > 0 && plain.rtt_two_cpus > 0) {
 		snprintf(v, sizeof(v), "%.1f µs", cg.rtt_two_cpus / 1e3);
@@ -276,11 +267,11 @@ main(int argc, char **argv)
 			 plain.rtt_two_cpus / 1e3);
 		snprintf(r, sizeof(r), "%.2f×",
 			 (double)cg.rtt_two_cpus / (double)plain.rtt_two_cpus);
-		row("vCPU↔vCPU IPI round trip, two host CPUs (no switch), "
-		    "cgroup scheduler",
-		    v, c, r);
+		bench_row(
+			"vCPU↔vCPU IPI round trip, two host CPUs (no switch), "
+			"cgroup scheduler",
+			v, c, r);
 	}
-	if (table)
-		fclose(table);
+	bench_table_close();
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "bench.h"
 #include "harness.h"
 #include "proc.h"
 
@@ -24,29 +25,16 @@
 
 static struct harness_hv hv;
 static char xyl[4096], guest[4096];
-static FILE *table;
 
 static void
 row(const char *what, double value, double peer)
 {
-	char line[512];
+	char m[32], p[64], r[32];
 
-	snprintf(line, sizeof(line),
-		 "| %s | %.0f MB/s | host `xyl svi extract` %.0f MB/s | %.2f "
-		 "|\n",
-		 what, value, peer, peer > 0 ? value / peer : 0);
-	fputs(line, stdout);
-	if (table)
-		fputs(line, table);
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	snprintf(m, sizeof(m), "%.0f MB/s", value);
+	snprintf(p, sizeof(p), "host `xyl svi extract` %.0f MB/s", peer);
+	snprintf(r, sizeof(r), "%.2f", peer > 0 ? value / peer : 0);
+	bench_row(what, m, p, r);
 }
 
 static double
@@ -113,10 +101,10 @@ host_mbps(const char *vol, uint64_t bytes)
 
 		proc_run(&p, NULL, mk, 10000);
 		proc_free(&p);
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		rc = proc_run(&p, NULL, argv, 120000);
 		mbps[i] = rc == 0 ? (double)bytes * 1000.0 /
-					    (double)(now_ns() - t0)
+					    (double)(bench_now_ns() - t0)
 				  : 0;
 		proc_free(&p);
 	}
@@ -243,7 +231,7 @@ main(int argc, char **argv)
 		printf("svi_bench: skipped: %s\n", harness_skip_reason());
 		return 0;
 	}
-	table = argc > 1 ? fopen(argv[1], "a") : NULL;
+	bench_table_open(argc, argv);
 	if (proc_bin_path("xyl", xyl, sizeof(xyl)) < 0 ||
 	    proc_guest_path(guest, sizeof(guest)) < 0 ||
 	    harness_hv_start(&hv, NULL, 10000) < 0) {
@@ -272,7 +260,6 @@ main(int argc, char **argv)
 	}
 	services("stop");
 	harness_hv_stop(&hv);
-	if (table)
-		fclose(table);
+	bench_table_close();
 	return 0;
 }

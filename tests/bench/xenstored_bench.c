@@ -26,6 +26,7 @@
 
 #include <xen/io/xs_wire.h>
 
+#include "bench.h"
 #include "harness.h"
 #include "proc.h"
 
@@ -35,26 +36,7 @@
 
 static char rundir[64] = "/tmp/xs-bench-XXXXXX";
 static char sock_path[100];
-static FILE *table;
 static double read1_ops; /* socket READs/s, one client (this run) */
-
-static void
-row(const char *what, const char *value, const char *ceiling, const char *ratio)
-{
-	printf("| %s | %s | %s | %s |\n", what, value, ceiling, ratio);
-	if (table)
-		fprintf(table, "| %s | %s | %s | %s |\n", what, value, ceiling,
-			ratio);
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static int
 full_io(int fd, void *buf, size_t len, int is_write)
@@ -109,7 +91,7 @@ client_loop(int fd, int kind, int id)
 {
 	char path[64], payload[128], body[4097];
 	struct xsd_sockmsg rh;
-	uint64_t end = now_ns() + RUN_NS, ops = 0;
+	uint64_t end = bench_now_ns() + RUN_NS, ops = 0;
 	uint32_t len;
 
 	if (kind == 0) {
@@ -123,7 +105,7 @@ client_loop(int fd, int kind, int id)
 		memcpy(payload + len, "0123456789abcdef", 16);
 		len += 16;
 	}
-	while (now_ns() < end) {
+	while (bench_now_ns() < end) {
 		if (kind == 2) {
 			/* the same bytes a READ moves: request and reply */
 			struct xsd_sockmsg h = {XS_READ, 0, 0, 11};
@@ -225,13 +207,13 @@ watch_latency(void)
 	    full_io(w, body, rh.len, 0) < 0)
 		return 0;
 	for (i = 0; i < WATCH_SAMPLES; i++) {
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		if (xs_rpc(c, XS_WRITE, "/bench/w/x\0v", 12, &rh, body) < 0 ||
 		    full_io(w, &rh, sizeof(rh), 0) < 0 ||
 		    full_io(w, body, rh.len, 0) < 0 ||
 		    rh.type != XS_WATCH_EVENT)
 			return 0;
-		samples[i] = now_ns() - t0;
+		samples[i] = bench_now_ns() - t0;
 	}
 	close(w);
 	close(c);
@@ -260,7 +242,7 @@ throughput_rows(void)
 			snprintf(v, sizeof(v), "%.0f req/s", ops);
 			snprintf(c, sizeof(c), "raw Unix RTT %.0f/s", raw);
 			snprintf(r, sizeof(r), "%.2f", raw > 0 ? ops / raw : 0);
-			row(what, v, c, r);
+			bench_row(what, v, c, r);
 		}
 	}
 }
@@ -317,23 +299,23 @@ guest_rows(double socket_read_ns)
 	char line[128], v[64], c[64], r[32];
 
 	if (harness_skip_reason()) {
-		row("xenstored through a guest ring", "skipped (no /dev/kvm)",
-		    "-", "-");
+		bench_row("xenstored through a guest ring",
+			  "skipped (no /dev/kvm)", "-", "-");
 		return;
 	}
 	if (guest_xsbench(line, sizeof(line)) < 0 ||
 	    sscanf(line, "xsbench: write_ns=%llu read_ns=%llu", &w_ns, &r_ns) !=
 		    2) {
-		row("xenstored through a guest ring", "failed", "-", "-");
+		bench_row("xenstored through a guest ring", "failed", "-", "-");
 		return;
 	}
 	snprintf(c, sizeof(c), "socket READ %.1f µs", socket_read_ns / 1e3);
 	snprintf(v, sizeof(v), "%.1f µs (%.0f/s)", r_ns / 1e3, 1e9 / r_ns);
 	snprintf(r, sizeof(r), "%.1f×", r_ns / socket_read_ns);
-	row("xenstored READ from a guest through its ring", v, c, r);
+	bench_row("xenstored READ from a guest through its ring", v, c, r);
 	snprintf(v, sizeof(v), "%.1f µs (%.0f/s)", w_ns / 1e3, 1e9 / w_ns);
 	snprintf(r, sizeof(r), "%.1f×", w_ns / socket_read_ns);
-	row("xenstored WRITE from a guest through its ring", v, c, r);
+	bench_row("xenstored WRITE from a guest through its ring", v, c, r);
 }
 
 int
@@ -345,8 +327,7 @@ main(int argc, char **argv)
 	pid_t pid;
 	int waited;
 
-	if (argc > 1)
-		table = fopen(argv[1], "a");
+	bench_table_open(argc, argv);
 	if (!mkdtemp(rundir) ||
 	    proc_bin_path("xylem-xenstored", bin, sizeof(bin)) < 0)
 		return 1;
@@ -379,12 +360,12 @@ main(int argc, char **argv)
 	snprintf(v, sizeof(v), "%.1f µs median", lat / 1e3);
 	snprintf(c, sizeof(c), "raw Unix RTT %.1f µs", rtt / 1e3);
 	snprintf(r, sizeof(r), "%.2f", rtt ? (double)lat / (double)rtt : 0);
-	row("xenstored watch event: write → event at another client", v, c, r);
+	bench_row("xenstored watch event: write → event at another client", v,
+		  c, r);
 	guest_rows(read1_ops > 0 ? 1e9 / read1_ops : 1);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	harness_rm_rf(rundir);
-	if (table)
-		fclose(table);
+	bench_table_close();
 	return lat ? 0 : 1;
 }
