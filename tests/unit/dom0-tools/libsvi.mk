@@ -4,7 +4,7 @@
 #                     generated corpus plus mutations for a few seconds
 INC_tests += -Idom0-tools/libsvi
 $(eval $(call unit_test,svi_test,\
-	tests/unit/dom0-tools/libsvi/svi_test.c,\
+	tests/unit/dom0-tools/libsvi/svi_test.c tests/lib/test_dir.c,\
 	$(BUILD)/lib/libsvi.a,$(ZLIB_LIBS)))
 $(eval $(call unit_test,svi_fuzz_check,\
 	tests/fuzz/svi_fuzz_check.c tests/fuzz/svi_index_fuzz.c,\

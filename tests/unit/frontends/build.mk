@@ -31,6 +31,7 @@ $(eval $(call unit_test,svifront_test,\
 	frontends/svi/svifront.c \
 	frontends/svi/svifront_crc.c \
 	frontends/svi/svifront_inflate.c \
+	tests/lib/test_dir.c \
 	tests/unit/frontends/svi/svifront_test.c,\
 	$(BUILD)/lib/libsvi.a,$(ZLIB_LIBS)))
 

@@ -17,65 +17,18 @@
 #include <zlib.h>
 
 #include "svi.h"
-
-static char dir[64];
-/* Paths stay valid for the whole test (setup resets the pool). */
-static char path_bufs[512][128];
-static int nr_paths;
+#include "test_dir.h"
 
 static void
 setup(void)
 {
-	nr_paths = 0;
-	snprintf(dir, sizeof(dir), "/tmp/svi_test.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	test_dir_setup("svi_test");
 }
 
 static void
 teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *
-path_in(const char *name)
-{
-	char *p;
-
-	ck_assert_int_lt(nr_paths, 512);
-	p = path_bufs[nr_paths++];
-
-	snprintf(p, 128, "%s/%s", dir, name);
-	return p;
-}
-
-static void
-write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	fclose(f);
-}
-
-static uint8_t *
-read_file(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *b;
-	FILE *f = fopen(path, "rb");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fstat(fileno(f), &st), 0);
-	*len = (size_t)st.st_size;
-	b = malloc(*len + 1);
-	ck_assert_uint_eq(fread(b, 1, *len, f), *len);
-	fclose(f);
-	return b;
+	test_dir_teardown();
 }
 
 /* Deterministic test data: pattern 0 compresses well, 1 does not. */
@@ -99,17 +52,17 @@ make_volume(const char *vol, unsigned int flags)
 {
 	uint8_t *k = make_data(70000, 0), *r = make_data(5000, 1);
 	struct svi_input in[] = {
-		{path_in("k"), "kernel"},
-		{path_in("r"), "rnd"},
-		{path_in("c"), "cmdline"},
-		{path_in("e"), "empty"},
+		{test_dir_path("k"), "kernel"},
+		{test_dir_path("r"), "rnd"},
+		{test_dir_path("c"), "cmdline"},
+		{test_dir_path("e"), "empty"},
 	};
 	char detail[SVI_DETAIL_MAX];
 
-	write_file(in[0].path, k, 70000);
-	write_file(in[1].path, r, 5000);
-	write_file(in[2].path, "app=selftest\n", 13);
-	write_file(in[3].path, "", 0);
+	test_file_write(in[0].path, k, 70000);
+	test_file_write(in[1].path, r, 5000);
+	test_file_write(in[2].path, "app=selftest\n", 13);
+	test_file_write(in[3].path, "", 0);
 	ck_assert_int_eq(svi_create(vol, in, 4, flags, detail, sizeof(detail)),
 			 0);
 	free(k);
@@ -142,9 +95,9 @@ START_TEST(test_round_trip)
 	struct svi_volume *v;
 	uint32_t i;
 
-	make_volume(path_in("vol"), flags);
-	ck_assert_int_eq(svi_open(path_in("vol"), &v, detail, sizeof(detail)),
-			 0);
+	make_volume(test_dir_path("vol"), flags);
+	ck_assert_int_eq(
+		svi_open(test_dir_path("vol"), &v, detail, sizeof(detail)), 0);
 	ck_assert_uint_eq(v->ix.nr_files, 4);
 	ck_assert_uint_eq(v->ix.volume_bytes % XYL_SVI_ALIGN, 0);
 	ck_assert_uint_eq(v->ix.volume_bytes, v->dev_bytes);
@@ -179,15 +132,16 @@ START_TEST(test_sizes)
 	for (i = 0; i < 8; i++) {
 		data[i] = make_data(sizes[i], (int)(i & 1));
 		snprintf(names[i], sizeof(names[i]), "f%zu", i);
-		in[i].path = strdup(path_in(names[i]));
+		in[i].path = strdup(test_dir_path(names[i]));
 		in[i].name = names[i];
-		write_file(in[i].path, data[i], sizes[i]);
+		test_file_write(in[i].path, data[i], sizes[i]);
 	}
-	ck_assert_int_eq(svi_create(path_in("vol"), in, 8, SVI_CREATE_COMPRESS,
-				    detail, sizeof(detail)),
+	ck_assert_int_eq(svi_create(test_dir_path("vol"), in, 8,
+				    SVI_CREATE_COMPRESS, detail,
+				    sizeof(detail)),
 			 0);
-	ck_assert_int_eq(svi_open(path_in("vol"), &v, detail, sizeof(detail)),
-			 0);
+	ck_assert_int_eq(
+		svi_open(test_dir_path("vol"), &v, detail, sizeof(detail)), 0);
 	for (i = 0; i < 8; i++) {
 		check_file(v, names[i], data[i], sizes[i]);
 		free(data[i]);
@@ -200,42 +154,43 @@ END_TEST
 START_TEST(test_create_errors)
 {
 	char detail[SVI_DETAIL_MAX];
-	struct svi_input in[2] = {{path_in("a"), "a"}, {path_in("b"), "a"}};
+	struct svi_input in[2] = {{test_dir_path("a"), "a"},
+				  {test_dir_path("b"), "a"}};
 	static const char *const bad[] = {"",	    ".hidden", "a/b",
 					  "sp ace", "x=y",     "\xc3\xa9"};
 	char longname[XYL_SVI_NAME_MAX + 1];
 	size_t i;
 
-	write_file(path_in("a"), "1", 1);
-	write_file(path_in("b"), "2", 1);
-	ck_assert_int_eq(
-		svi_create(path_in("vol"), in, 2, 0, detail, sizeof(detail)),
-		-EINVAL);
+	test_file_write(test_dir_path("a"), "1", 1);
+	test_file_write(test_dir_path("b"), "2", 1);
+	ck_assert_int_eq(svi_create(test_dir_path("vol"), in, 2, 0, detail,
+				    sizeof(detail)),
+			 -EINVAL);
 	ck_assert_ptr_nonnull(strstr(detail, "duplicate entry name 'a'"));
-	ck_assert_int_ne(access(path_in("vol"), F_OK), 0);
+	ck_assert_int_ne(access(test_dir_path("vol"), F_OK), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		in[0].name = bad[i];
-		ck_assert_int_eq(svi_create(path_in("vol"), in, 1, 0, detail,
-					    sizeof(detail)),
+		ck_assert_int_eq(svi_create(test_dir_path("vol"), in, 1, 0,
+					    detail, sizeof(detail)),
 				 -EINVAL);
 	}
 	memset(longname, 'n', sizeof(longname) - 1);
 	longname[XYL_SVI_NAME_MAX] = '\0';
 	in[0].name = longname;
-	ck_assert_int_eq(
-		svi_create(path_in("vol"), in, 1, 0, detail, sizeof(detail)),
-		-EINVAL);
+	ck_assert_int_eq(svi_create(test_dir_path("vol"), in, 1, 0, detail,
+				    sizeof(detail)),
+			 -EINVAL);
 	longname[XYL_SVI_NAME_MAX - 1] = '\0'; /* 63 bytes: fits */
-	ck_assert_int_eq(
-		svi_create(path_in("vol"), in, 1, 0, detail, sizeof(detail)),
-		0);
+	ck_assert_int_eq(svi_create(test_dir_path("vol"), in, 1, 0, detail,
+				    sizeof(detail)),
+			 0);
 	in[0].name = "a";
-	in[0].path = path_in("missing");
-	ck_assert_int_eq(
-		svi_create(path_in("vol2"), in, 1, 0, detail, sizeof(detail)),
-		-ENOENT);
+	in[0].path = test_dir_path("missing");
+	ck_assert_int_eq(svi_create(test_dir_path("vol2"), in, 1, 0, detail,
+				    sizeof(detail)),
+			 -ENOENT);
 	ck_assert_ptr_nonnull(strstr(detail, "missing"));
-	ck_assert_int_ne(access(path_in("vol2"), F_OK), 0);
+	ck_assert_int_ne(access(test_dir_path("vol2"), F_OK), 0);
 }
 END_TEST
 
@@ -245,33 +200,35 @@ START_TEST(test_full_index)
 	char detail[SVI_DETAIL_MAX];
 	static char names[XYL_SVI_MAX_ENTRIES + 1][8];
 	struct svi_volume *v;
-	char *x = strdup(path_in("x"));
+	char *x = strdup(test_dir_path("x"));
 	size_t i;
 
-	write_file(x, "x", 1);
+	test_file_write(x, "x", 1);
 	for (i = 0; i <= XYL_SVI_MAX_ENTRIES; i++) {
 		snprintf(names[i], sizeof(names[i]), "n%zu", i);
 		in[i].path = x;
 		in[i].name = names[i];
 	}
-	ck_assert_int_eq(svi_create(path_in("vol"), in, XYL_SVI_MAX_ENTRIES + 1,
-				    0, detail, sizeof(detail)),
+	ck_assert_int_eq(svi_create(test_dir_path("vol"), in,
+				    XYL_SVI_MAX_ENTRIES + 1, 0, detail,
+				    sizeof(detail)),
 			 -EINVAL);
-	ck_assert_int_eq(svi_create(path_in("vol"), in, XYL_SVI_MAX_ENTRIES, 0,
-				    detail, sizeof(detail)),
+	ck_assert_int_eq(svi_create(test_dir_path("vol"), in,
+				    XYL_SVI_MAX_ENTRIES, 0, detail,
+				    sizeof(detail)),
 			 0);
-	ck_assert_int_eq(svi_open(path_in("vol"), &v, detail, sizeof(detail)),
-			 0);
+	ck_assert_int_eq(
+		svi_open(test_dir_path("vol"), &v, detail, sizeof(detail)), 0);
 	ck_assert_uint_eq(v->ix.nr_files, XYL_SVI_MAX_ENTRIES);
 	svi_close(v);
 	/* The old volume as an input of the new one: it is read while the
 	 * new one is written beside it, then replaced. */
-	in[1].path = path_in("vol");
-	ck_assert_int_eq(
-		svi_create(path_in("vol"), in, 2, 0, detail, sizeof(detail)),
-		0);
-	ck_assert_int_eq(svi_open(path_in("vol"), &v, detail, sizeof(detail)),
+	in[1].path = test_dir_path("vol");
+	ck_assert_int_eq(svi_create(test_dir_path("vol"), in, 2, 0, detail,
+				    sizeof(detail)),
 			 0);
+	ck_assert_int_eq(
+		svi_open(test_dir_path("vol"), &v, detail, sizeof(detail)), 0);
 	ck_assert_uint_eq(v->ix.nr_files, 2);
 	ck_assert_uint_eq(v->ix.files[1].size_bytes,
 			  (uint64_t)XYL_SVI_INDEX_BYTES +
@@ -288,19 +245,21 @@ START_TEST(test_replace_while_open)
 {
 	uint8_t *k = make_data(70000, 0);
 	char detail[SVI_DETAIL_MAX];
-	struct svi_input in = {path_in("other"), "kernel"};
+	struct svi_input in = {test_dir_path("other"), "kernel"};
 	struct svi_volume *old, *cur;
 
-	make_volume(path_in("vol"), SVI_CREATE_COMPRESS);
-	ck_assert_int_eq(svi_open(path_in("vol"), &old, detail, sizeof(detail)),
-			 0);
-	write_file(in.path, "new kernel", 10);
+	make_volume(test_dir_path("vol"), SVI_CREATE_COMPRESS);
 	ck_assert_int_eq(
-		svi_create(path_in("vol"), &in, 1, 0, detail, sizeof(detail)),
+		svi_open(test_dir_path("vol"), &old, detail, sizeof(detail)),
 		0);
-	check_file(old, "kernel", k, 70000);
-	ck_assert_int_eq(svi_open(path_in("vol"), &cur, detail, sizeof(detail)),
+	test_file_write(in.path, "new kernel", 10);
+	ck_assert_int_eq(svi_create(test_dir_path("vol"), &in, 1, 0, detail,
+				    sizeof(detail)),
 			 0);
+	check_file(old, "kernel", k, 70000);
+	ck_assert_int_eq(
+		svi_open(test_dir_path("vol"), &cur, detail, sizeof(detail)),
+		0);
 	check_file(cur, "kernel", (const uint8_t *)"new kernel", 10);
 	svi_close(cur);
 	svi_close(old);
@@ -334,15 +293,16 @@ expect_open_error(mutator m, bool reseal, int err, const char *want)
 	size_t len;
 	uint8_t *b;
 
-	make_volume(path_in("good"), SVI_CREATE_COMPRESS);
-	b = read_file(path_in("good"), &len);
+	make_volume(test_dir_path("good"), SVI_CREATE_COMPRESS);
+	b = test_file_read(test_dir_path("good"), &len);
 	m(b, &len);
 	if (reseal)
 		hdr(b)->index_crc32 = htole32(svi_index_crc(b));
-	write_file(path_in("bad"), b, len);
+	test_file_write(test_dir_path("bad"), b, len);
 	free(b);
-	ck_assert_int_eq(svi_open(path_in("bad"), &v, detail, sizeof(detail)),
-			 err);
+	ck_assert_int_eq(
+		svi_open(test_dir_path("bad"), &v, detail, sizeof(detail)),
+		err);
 	ck_assert_ptr_null(v);
 	if (!strstr(detail, want))
 		ck_abort_msg("detail \"%s\" lacks \"%s\"", detail, want);
@@ -590,18 +550,18 @@ expect_extract_error(void (*m)(uint8_t *, size_t *, const struct svi_file *),
 	size_t len;
 	uint8_t *b;
 
-	make_volume(path_in("good"), SVI_CREATE_COMPRESS);
-	ck_assert_int_eq(svi_open(path_in("good"), &v, detail, sizeof(detail)),
-			 0);
+	make_volume(test_dir_path("good"), SVI_CREATE_COMPRESS);
+	ck_assert_int_eq(
+		svi_open(test_dir_path("good"), &v, detail, sizeof(detail)), 0);
 	f = svi_index_find(&v->ix, name);
-	b = read_file(path_in("good"), &len);
+	b = test_file_read(test_dir_path("good"), &len);
 	m(b, &len, f);
 	hdr(b)->index_crc32 = htole32(svi_index_crc(b));
 	svi_close(v);
-	write_file(path_in("bad"), b, len);
+	test_file_write(test_dir_path("bad"), b, len);
 	free(b);
-	ck_assert_int_eq(svi_open(path_in("bad"), &v, detail, sizeof(detail)),
-			 0);
+	ck_assert_int_eq(
+		svi_open(test_dir_path("bad"), &v, detail, sizeof(detail)), 0);
 	f = svi_index_find(&v->ix, name);
 	ck_assert_int_eq(svi_extract(v, f, NULL, NULL, detail, sizeof(detail)),
 			 -EBADMSG);
@@ -692,11 +652,11 @@ START_TEST(test_shrunk_after_open)
 	char detail[SVI_DETAIL_MAX];
 	struct svi_volume *v;
 
-	make_volume(path_in("vol"), 0);
-	ck_assert_int_eq(svi_open(path_in("vol"), &v, detail, sizeof(detail)),
-			 0);
-	ck_assert_int_eq(truncate(path_in("vol"), XYL_SVI_INDEX_BYTES + 100),
-			 0);
+	make_volume(test_dir_path("vol"), 0);
+	ck_assert_int_eq(
+		svi_open(test_dir_path("vol"), &v, detail, sizeof(detail)), 0);
+	ck_assert_int_eq(
+		truncate(test_dir_path("vol"), XYL_SVI_INDEX_BYTES + 100), 0);
 	ck_assert_int_eq(svi_extract(v, svi_index_find(&v->ix, "kernel"), NULL,
 				     NULL, detail, sizeof(detail)),
 			 -EIO);
@@ -712,9 +672,9 @@ START_TEST(test_extract_limit)
 	struct svi_volume *v;
 	void *buf = NULL;
 
-	make_volume(path_in("vol"), 0);
-	ck_assert_int_eq(svi_open(path_in("vol"), &v, detail, sizeof(detail)),
-			 0);
+	make_volume(test_dir_path("vol"), 0);
+	ck_assert_int_eq(
+		svi_open(test_dir_path("vol"), &v, detail, sizeof(detail)), 0);
 	ck_assert_int_eq(svi_extract_mem(v, svi_index_find(&v->ix, "kernel"),
 					 1000, &buf, detail, sizeof(detail)),
 			 -EFBIG);

@@ -18,6 +18,7 @@
 
 #include "svi.h"
 #include "svifront.h"
+#include "test_dir.h"
 
 /* A device over a memory copy of a volume; reads outside it fail the
  * test (the extractor must never ask). */
@@ -54,62 +55,16 @@ mem_read_bb(void *arg, uint64_t block, uint32_t nr, void *buf)
 	return 0;
 }
 
-static char dir[64];
-static char path_bufs[64][128];
-static int nr_paths;
-
 static void
 setup(void)
 {
-	nr_paths = 0;
-	snprintf(dir, sizeof(dir), "/tmp/svifront_test.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	test_dir_setup("svifront_test");
 }
 
 static void
 teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *
-path_in(const char *name)
-{
-	char *p;
-
-	ck_assert_int_lt(nr_paths, 64);
-	p = path_bufs[nr_paths++];
-	snprintf(p, 128, "%s/%s", dir, name);
-	return p;
-}
-
-static void
-put_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	fclose(f);
-}
-
-static uint8_t *
-get_file(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *b;
-	FILE *f = fopen(path, "rb");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fstat(fileno(f), &st), 0);
-	*len = (size_t)st.st_size;
-	b = malloc(*len + 1);
-	ck_assert_uint_eq(fread(b, 1, *len, f), *len);
-	fclose(f);
-	return b;
+	test_dir_teardown();
 }
 
 /* kind 0: text, 1: random, 2: long runs, 3: mixed. */
@@ -156,14 +111,14 @@ make_volume(unsigned int flags, size_t *len, uint8_t **files)
 
 	for (i = 0; i < NR_FILES; i++) {
 		files[i] = make_data(file_sizes[i], i % 4, (uint32_t)i);
-		in[i].path = path_in(file_names[i]);
+		in[i].path = test_dir_path(file_names[i]);
 		in[i].name = file_names[i];
-		put_file(in[i].path, files[i], file_sizes[i]);
+		test_file_write(in[i].path, files[i], file_sizes[i]);
 	}
-	ck_assert_int_eq(svi_create(path_in("vol"), in, NR_FILES, flags, detail,
-				    sizeof(detail)),
+	ck_assert_int_eq(svi_create(test_dir_path("vol"), in, NR_FILES, flags,
+				    detail, sizeof(detail)),
 			 0);
-	return get_file(path_in("vol"), len);
+	return test_file_read(test_dir_path("vol"), len);
 }
 
 static void
@@ -518,7 +473,6 @@ START_TEST(test_hostile_index)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		nr_paths = 0;
 		ck_assert_int_eq(open_edited(cases[i].edit, cases[i].seal, &v,
 					     &m, &d, index),
 				 cases[i].err);
